@@ -36,19 +36,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--seeds", type=Path, default=argparse.SUPPRESS, help="evidence directory (default: the bundled seeds/)"
-    )
-    common.add_argument(
-        "--width", type=int, default=argparse.SUPPRESS, help="output width in characters (default: terminal)"
-    )
+    # The same options are accepted before and after the subcommand; argparse
+    # keeps them apart (``*_top``) and :func:`main` merges them.
+    common = _Parser(add_help=False)
+    common.add_argument("--seeds", type=Path, default=None, help="evidence directory (default: the bundled seeds/)")
+    common.add_argument("--width", type=int, default=None, help="output width in characters (default: terminal)")
     parser = _Parser(
         prog="scosim",
         description="Consensus decision-making in the Shanghai Cooperation Organisation.",
-        parents=[common],
     )
-    parser.set_defaults(seeds=None, width=None)
+    parser.add_argument("--seeds", dest="seeds_top", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--width", dest="width_top", type=int, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("summary", help="summarise the evidence base", parents=[common])
@@ -73,8 +71,10 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         parts = tables.evidence_summary(ev)
     elif args.command == "check":
         n = sum(1 for _ in ev.iter_estimates())
-        parts = [f"evidence OK: {len(ev.members)} states, {len(ev.proposals)} proposals, "
-                 f"{len(ev.events)} events, {n} estimates, all cited or marked not documented"]
+        parts = [
+            f"evidence OK: {len(ev.members)} states, {len(ev.proposals)} proposals, "
+            f"{len(ev.events)} events, {n} estimates, all cited or marked not documented"
+        ]
     elif args.command == "list":
         if args.what not in _LISTS:
             raise InputError(None, None, "list", f"unknown list {args.what!r}: {did_you_mean(args.what, _LISTS)}")
@@ -88,7 +88,9 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         elif kind == "event":
             parts = tables.event_detail(ev, args.name)
         else:
-            raise InputError(None, None, "show", f"unknown kind {kind!r}: {did_you_mean(kind, ['member', 'proposal', 'event'])}")
+            raise InputError(
+                None, None, "show", f"unknown kind {kind!r}: {did_you_mean(kind, ['member', 'proposal', 'event'])}"
+            )
     for part in parts:
         out.print(part)
     return 0
@@ -97,6 +99,8 @@ def _run(args: argparse.Namespace, out: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scosim`` console script; returns the exit status."""
     args = _build_parser().parse_args(argv)
+    args.seeds = args.seeds or args.seeds_top
+    args.width = args.width or args.width_top
     out = Console(width=args.width, soft_wrap=False)
     try:
         return _run(args, out)

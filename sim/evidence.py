@@ -42,6 +42,7 @@ from sim.errors import EvidenceError, UnknownNameError, did_you_mean
 
 __all__ = [
     "OUTCOMES",
+    "UNDOCUMENTED_MIN_WIDTH",
     "Citation",
     "Dimension",
     "Estimate",
@@ -61,6 +62,9 @@ __all__ = [
 
 OUTCOMES = ("adopted_all", "adopted_opt_out", "adopted_watered_down", "blocked", "not_taken_up")
 """Recorded outcomes of historical events."""
+
+UNDOCUMENTED_MIN_WIDTH = 0.4
+"""Smallest range, as a share of its scale, allowed for a value marked not documented."""
 
 Outcome = Literal["adopted_all", "adopted_opt_out", "adopted_watered_down", "blocked", "not_taken_up"]
 Status = Literal["member", "observer", "dialogue_partner", "applicant", "guest"]
@@ -385,29 +389,29 @@ class Evidence:
                 out[rel.kind] = max(out[rel.kind], rel.at(year).value)
         return out
 
-    def iter_estimates(self) -> Iterator[tuple[str, Estimate]]:
-        """Every numeric estimate in the base, with a readable location."""
+    def iter_estimates(self) -> Iterator[tuple[str, str, Estimate]]:
+        """Every numeric estimate in the base: ``(location, scale name, estimate)``."""
         for m in self.members.values():
             for name, est in m.base_parameters().items():
-                yield f"{m.file}: {m.id}: {name}", est
+                yield f"{m.file}: {m.id}: {name}", _scale_of(name), est
             for s in m.shifts:
-                yield f"{m.file}: {m.id}: shifts[{s.start}].{s.field}", s.estimate
+                yield f"{m.file}: {m.id}: shifts[{s.start}].{s.field}", _scale_of(s.field), s.estimate
         for r in self.relations:
-            yield f"relations.toml: {r.a}-{r.b}", r.estimate
+            yield f"relations.toml: {r.a}-{r.b}", "relation", r.estimate
             for s in r.shifts:
-                yield f"relations.toml: {r.a}-{r.b}: shifts[{s.start}]", s.estimate
+                yield f"relations.toml: {r.a}-{r.b}: shifts[{s.start}]", "relation", s.estimate
         for p in self.proposals.values():
-            yield f"proposals.toml: {p.id}: sovereignty_cost", p.sovereignty_cost
+            yield f"proposals.toml: {p.id}: sovereignty_cost", "cost", p.sovereignty_cost
             for d, e in p.effects.items():
-                yield f"proposals.toml: {p.id}: effects.{d}", e
+                yield f"proposals.toml: {p.id}: effects.{d}", "effect", e
             for mid, e in p.gains.items():
-                yield f"proposals.toml: {p.id}: gains.{mid}", e
+                yield f"proposals.toml: {p.id}: gains.{mid}", "gain", e
             if p.default_gain is not None:
-                yield f"proposals.toml: {p.id}: default_gain", p.default_gain
+                yield f"proposals.toml: {p.id}: default_gain", "gain", p.default_gain
 
     def iter_citations(self) -> Iterator[tuple[str, Citation]]:
         """Every citation in the base, with a readable location."""
-        for where, est in self.iter_estimates():
+        for where, _, est in self.iter_estimates():
             for c in est.cites:
                 yield where, c
         for m in self.members.values():
@@ -607,9 +611,9 @@ def _shape(model: type[M], data: Any, file: str, entry: str | None, prefix: str 
         where = _loc([prefix, *err["loc"]] if prefix else err["loc"]) or None
         kind = err["type"]
         if kind == "extra_forbidden":
-            allowed = ", ".join(
-                (f.alias or name) for name, f in model.model_fields.items()
-            ) if len(err["loc"]) == 1 else None
+            allowed = (
+                ", ".join((f.alias or name) for name, f in model.model_fields.items()) if len(err["loc"]) == 1 else None
+            )
             msg = "unknown key" + (f" (allowed: {allowed})" if allowed else "")
         elif kind == "missing":
             msg = "required key is missing"
@@ -710,7 +714,9 @@ class _Loader:
                 )
             if section not in src.sections:
                 raise EvidenceError(
-                    file, entry, where,
+                    file,
+                    entry,
+                    where,
                     f"source {key!r} has no section {section!r}: {did_you_mean(section, src.sections)}",
                 )
             out.append(Citation(key, section))
@@ -722,12 +728,16 @@ class _Loader:
             missing = [k for k in ("value", "low", "high") if getattr(raw, k) is None]
             if missing:
                 raise EvidenceError(
-                    file, entry, where,
+                    file,
+                    entry,
+                    where,
                     f"missing {', '.join(missing)} (give value, low and high, or mark it `documented = false`)",
                 )
             if not raw.cite:
                 raise EvidenceError(
-                    file, entry, where,
+                    file,
+                    entry,
+                    where,
                     "missing citation (give at least one 'KEY § Section' in `cite`, or mark it `documented = false`)",
                 )
         pv, plo, phi = sc.prior
@@ -739,6 +749,14 @@ class _Loader:
         if not low <= value <= high:
             raise EvidenceError(file, entry, where, f"value {value} lies outside its range [{low}, {high}]")
         lo, hi = sc.bounds
+        if not raw.documented and high - low < UNDOCUMENTED_MIN_WIDTH * sc.width - 1e-9:
+            raise EvidenceError(
+                file,
+                entry,
+                where,
+                f"a value marked not documented needs a wide range (at least {UNDOCUMENTED_MIN_WIDTH:.0%} "
+                f"of the {scale} scale, i.e. {UNDOCUMENTED_MIN_WIDTH * sc.width:g}); got [{low}, {high}]",
+            )
         if low < lo or high > hi:
             raise EvidenceError(
                 file, entry, where, f"range [{low}, {high}] leaves the {scale} scale (allowed: [{lo}, {hi}])"
@@ -804,21 +822,38 @@ class _Loader:
             lo, hi = raw.bounds
             p = raw.prior
             if not (lo <= p.low <= p.value <= p.high <= hi):
-                raise EvidenceError(file, f"scale.{name}", "prior", f"prior must satisfy {lo} <= low <= value <= high <= {hi}")
+                raise EvidenceError(
+                    file, f"scale.{name}", "prior", f"prior must satisfy {lo} <= low <= value <= high <= {hi}"
+                )
             if p.high - p.low < 0.5 * (hi - lo):
                 raise EvidenceError(
-                    file, f"scale.{name}", "prior", "prior range must cover at least half of the scale (it stands for silence)"
+                    file,
+                    f"scale.{name}",
+                    "prior",
+                    "prior range must cover at least half of the scale (it stands for silence)",
                 )
             self.scales[name] = Scale(name, (lo, hi), (p.value, p.low, p.high), raw.description)
-        required = {"position", "salience", "capability", "sovereignty_sensitivity", "relative_gains",
-                    "outside_option", "relation", "effect", "gain", "cost"}
+        required = {
+            "position",
+            "salience",
+            "capability",
+            "sovereignty_sensitivity",
+            "relative_gains",
+            "outside_option",
+            "relation",
+            "effect",
+            "gain",
+            "cost",
+        }
         missing = sorted(required - set(self.scales))
         if missing:
             raise EvidenceError(file, None, "scale", f"missing scales: {', '.join(missing)}")
         dims = []
         for entry, item in self._entries({"dimension": list(data.dimension)}, "dimension", file):
             raw_d = _shape(_DimensionIn, item, file, entry)
-            dims.append(Dimension(raw_d.id, raw_d.name, raw_d.description, self._cites(raw_d.cite, file, entry, "cite")))
+            dims.append(
+                Dimension(raw_d.id, raw_d.name, raw_d.description, self._cites(raw_d.cite, file, entry, "cite"))
+            )
         self.dims = tuple(dims)
 
     def _load_organisations(self) -> None:
@@ -851,19 +886,25 @@ class _Loader:
                 until = self._date(s.until, file, entry, f"{where}.until") if s.until else None
                 if until is not None and until < since:
                     raise EvidenceError(file, entry, f"{where}.until", f"ends ({until}) before it starts ({since})")
-                status.append(StatusPeriod(s.status, since, until, s.note, self._cites(s.cite, file, entry, f"{where}.cite")))
+                status.append(
+                    StatusPeriod(s.status, since, until, s.note, self._cites(s.cite, file, entry, f"{where}.cite"))
+                )
             tables = {}
             for table_name, table in (("positions", raw.positions), ("salience", raw.salience)):
                 extra = sorted(set(table) - set(dim_ids))
                 if extra:
                     raise EvidenceError(
-                        file, entry, f"{table_name}.{extra[0]}",
+                        file,
+                        entry,
+                        f"{table_name}.{extra[0]}",
                         f"unknown dimension (allowed: {', '.join(dim_ids)})",
                     )
                 missing = [d for d in dim_ids if d not in table]
                 if missing:
                     raise EvidenceError(
-                        file, entry, f"{table_name}.{missing[0]}",
+                        file,
+                        entry,
+                        f"{table_name}.{missing[0]}",
                         "missing: every dimension needs a value or an explicit `{ documented = false }`",
                     )
                 scale = "position" if table_name == "positions" else "salience"
@@ -953,7 +994,9 @@ class _Loader:
             effects = {}
             for d, e in raw.effects.items():
                 if d not in dim_ids:
-                    raise EvidenceError(file, entry, f"effects.{d}", f"unknown dimension (allowed: {', '.join(dim_ids)})")
+                    raise EvidenceError(
+                        file, entry, f"effects.{d}", f"unknown dimension (allowed: {', '.join(dim_ids)})"
+                    )
                 effects[d] = self._estimate(e, "effect", file, entry, f"effects.{d}")
             gains = {}
             for mid, e in raw.gains.items():
@@ -961,7 +1004,9 @@ class _Loader:
                 gains[mid] = self._estimate(e, "gain", file, entry, f"gains.{mid}")
             if gains and raw.default_gain is None:
                 raise EvidenceError(
-                    file, entry, "default_gain",
+                    file,
+                    entry,
+                    "default_gain",
                     "required when `gains` lists members (the gain of everyone else, or `{ documented = false }`)",
                 )
             default = (
@@ -1004,7 +1049,10 @@ class _Loader:
             prop = proposals.get(raw.proposal)
             if prop is None:
                 raise EvidenceError(
-                    file, entry, "proposal", f"unknown proposal {raw.proposal!r}: {did_you_mean(raw.proposal, proposals)}"
+                    file,
+                    entry,
+                    "proposal",
+                    f"unknown proposal {raw.proposal!r}: {did_you_mean(raw.proposal, proposals)}",
                 )
             for name, group in (("blockers", raw.blockers), ("opt_outs", raw.opt_outs)):
                 for j, mid in enumerate(group):
@@ -1022,9 +1070,7 @@ class _Loader:
             if raw.outcome == "adopted_opt_out" and not raw.opt_outs:
                 raise EvidenceError(file, entry, "opt_outs", "an adopted_opt_out event must name who stayed out")
             if (prop.kind == "admission") != bool(raw.candidates):
-                raise EvidenceError(
-                    file, entry, "candidates", "required for (and only for) admission proposals"
-                )
+                raise EvidenceError(file, entry, "candidates", "required for (and only for) admission proposals")
             out[raw.id] = Event(
                 id=raw.id,
                 year=raw.year,

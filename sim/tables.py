@@ -33,7 +33,9 @@ def _cites(cites: tuple[Citation, ...]) -> str:
 
 
 def _estimate_row(name: str, est: Estimate) -> list[str]:
-    source = _cites(est.cites) if est.documented else "not documented" + (f" ({_cites(est.cites)})" if est.cites else "")
+    source = (
+        _cites(est.cites) if est.documented else "not documented" + (f" ({_cites(est.cites)})" if est.cites else "")
+    )
     note = est.note or ""
     return [name, f"{est.value:+.2f}", f"[{est.low:+.2f}, {est.high:+.2f}]", source, note]
 
@@ -47,7 +49,7 @@ def _status_line(m: Member) -> str:
 
 
 def members_table(ev: Evidence) -> list[RenderableType]:
-    """All states with their current status and membership dates."""
+    """List all states with their status history."""
     t = Table(title=f"States in the evidence base ({len(ev.members)})", show_lines=False)
     for col in ("id", "name", "group", "status history", "documented values"):
         t.add_column(col, overflow="fold")
@@ -62,18 +64,20 @@ def members_table(ev: Evidence) -> list[RenderableType]:
 
 
 def proposals_table(ev: Evidence) -> list[RenderableType]:
-    """All proposals with sponsors, years, depth and whether they admit opt-outs."""
+    """List all proposals with sponsors, years, depth and whether they admit opt-outs."""
     t = Table(title=f"Proposals ({len(ev.proposals)})")
     for col in ("id", "name", "sponsors", "years", "depth", "opt-out"):
         t.add_column(col, overflow="fold")
     for p in ev.proposals.values():
         years = ", ".join(map(str, p.years)) + ("" if p.years_documented else " (approx.)")
-        t.add_row(p.id, p.name, ", ".join(p.sponsors) or "-", years or "-", p.depth, "yes" if p.admits_opt_out else "no")
+        t.add_row(
+            p.id, p.name, ", ".join(p.sponsors) or "-", years or "-", p.depth, "yes" if p.admits_opt_out else "no"
+        )
     return [t]
 
 
 def events_table(ev: Evidence) -> list[RenderableType]:
-    """All recorded historical decisions in chronological order."""
+    """List the recorded historical decisions in chronological order."""
     t = Table(title=f"Historical events ({len(ev.events)})")
     for col in ("year", "id", "proposal", "members", "outcome", "blockers / opt-outs", "basis"):
         t.add_column(col, overflow="fold")
@@ -87,7 +91,7 @@ def events_table(ev: Evidence) -> list[RenderableType]:
 
 
 def stages_table(ev: Evidence) -> list[RenderableType]:
-    """Membership presets."""
+    """List the membership presets."""
     t = Table(title="Membership stages")
     for col in ("stage", "year", "n", "members", "citations"):
         t.add_column(col, overflow="fold")
@@ -98,7 +102,7 @@ def stages_table(ev: Evidence) -> list[RenderableType]:
 
 
 def sources_table(ev: Evidence) -> list[RenderableType]:
-    """The source documents and their keys."""
+    """List the source documents and their keys."""
     t = Table(title="Sources")
     for col in ("key", "title", "author", "year", "file"):
         t.add_column(col, overflow="fold")
@@ -117,7 +121,7 @@ def _estimates_table(title: str, rows: list[tuple[str, Estimate]]) -> Table:
 
 
 def member_detail(ev: Evidence, name: str, year: int | None = None) -> list[RenderableType]:
-    """The full profile of a state: status, every estimate with range and citations, shifts, relations."""
+    """Show a state in full: status, every estimate with range and citations, shifts, relations."""
     m = ev.member(name)
     params = m.parameters(year) if year is not None else m.base_parameters()
     head = Text()
@@ -157,13 +161,15 @@ def member_detail(ev: Evidence, name: str, year: int | None = None) -> list[Rend
 
 
 def proposal_detail(ev: Evidence, pid: str) -> list[RenderableType]:
-    """A proposal in full: summary, sponsors, effects, gains, costs and the events it figures in."""
+    """Show a proposal in full: summary, sponsors, effects, gains, costs and the events it figures in."""
     p = ev.proposal(pid)
     head = Text()
     head.append(f"{p.name}", style="bold")
     head.append(f"  ({p.id}; kind: {p.kind}; depth: {p.depth}; opt-outs: {'allowed' if p.admits_opt_out else 'no'})\n")
     head.append(p.summary + "\n")
-    head.append(f"sponsors: {', '.join(p.sponsors) or '-'}" + (f"  ({p.sponsor_note})" if p.sponsor_note else "") + "\n")
+    head.append(
+        f"sponsors: {', '.join(p.sponsors) or '-'}" + (f"  ({p.sponsor_note})" if p.sponsor_note else "") + "\n"
+    )
     years = ", ".join(map(str, p.years)) or "-"
     head.append(f"years: {years}{'' if p.years_documented else ' (not given in the documents)'}\n")
     head.append(f"citations: {_cites(p.cites)}\n")
@@ -185,7 +191,7 @@ def proposal_detail(ev: Evidence, pid: str) -> list[RenderableType]:
 
 
 def event_detail(ev: Evidence, eid: str) -> list[RenderableType]:
-    """One historical event in full."""
+    """Show one historical event in full."""
     e = ev.event(eid)
     t = Text()
     t.append(f"{e.id}\n", style="bold")
@@ -207,9 +213,9 @@ def event_detail(ev: Evidence, eid: str) -> list[RenderableType]:
 
 
 def evidence_summary(ev: Evidence) -> list[RenderableType]:
-    """Overview: counts, documentation coverage, stages and event outcomes."""
+    """Summarise the evidence base: counts, documentation coverage, stages and event outcomes."""
     estimates = list(ev.iter_estimates())
-    documented = sum(e.documented for _, e in estimates)
+    documented = sum(e.documented for _, _, e in estimates)
     n_cites = sum(1 for _ in ev.iter_citations())
     statuses = Counter(m.status_on(2025) or "none" for m in ev.members.values())
     outcomes = Counter(e.outcome for e in ev.events.values())

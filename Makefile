@@ -1,0 +1,44 @@
+# The README's first two commands: `make run` and `make test`.
+# Both create .venv with Python 3.11 on first use; nothing else is needed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+SCOSIM := $(BIN)/scosim
+
+.PHONY: run test lint typecheck check-evidence clean help
+
+help:
+	@echo "make run    - set up $(VENV) and run the main job on the default scenario"
+	@echo "make test   - set up $(VENV) with test extras, lint, type-check and run the whole test suite"
+	@echo "make clean  - remove $(VENV) and caches"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "scosim needs Python 3.11 (set PYTHON=...)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps record which extras are installed; they are redone when pyproject.toml changes.
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run
+	$(SCOSIM) summary
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
