@@ -191,6 +191,7 @@ class Organisation:
     id: str
     name: str
     members: tuple[str, ...]
+    domains: tuple[str, ...]
     cites: tuple[Citation, ...]
     founded: int | None = None
     note: str | None = None
@@ -292,6 +293,7 @@ class Proposal:
     years_documented: bool
     depth: str
     admits_opt_out: bool
+    divisible: bool
     summary: str
     cites: tuple[Citation, ...]
     sovereignty_cost: Estimate
@@ -347,6 +349,7 @@ class Evidence:
     stages: Mapping[str, Stage]
     proposals: Mapping[str, Proposal]
     events: Mapping[str, Event]
+    summits: Mapping[int, str] = field(default_factory=dict)
     _aliases: Mapping[str, str] = field(repr=False, default_factory=dict)
 
     @property
@@ -538,6 +541,7 @@ class _MemberIn(_Raw):
 class _OrganisationIn(_Raw):
     id: str
     name: str
+    domains: tuple[str, ...] = Field(min_length=1)
     founded: int | None = None
     members: tuple[str, ...]
     note: str | None = None
@@ -569,12 +573,23 @@ class _ProposalIn(_Raw):
     years_documented: bool = True
     depth: Depth
     admits_opt_out: bool
+    divisible: bool = True
     summary: str
     cite: tuple[str, ...] = Field(min_length=1)
     sovereignty_cost: _EstimateIn
     effects: dict[str, _EstimateIn] = Field(default_factory=dict)
     gains: dict[str, _EstimateIn] = Field(default_factory=dict)
     default_gain: _EstimateIn | None = None
+
+
+class _SummitIn(_Raw):
+    year: int
+    host: str
+
+
+class _SummitsFile(_Raw):
+    cite: tuple[str, ...] = Field(min_length=1)
+    summits: tuple[_SummitIn, ...] = Field(min_length=1)
 
 
 class _EventIn(_Raw):
@@ -787,6 +802,7 @@ class _Loader:
         self._load_stages()
         proposals = self._load_proposals()
         events = self._load_events(proposals)
+        summits = self._load_summits()
         aliases: dict[str, str] = {}
         for m in self.members.values():
             for alias in (m.id, m.name):
@@ -802,6 +818,7 @@ class _Loader:
             stages=MappingProxyType(self.stages),
             proposals=MappingProxyType(proposals),
             events=MappingProxyType(events),
+            summits=MappingProxyType(summits),
             _aliases=MappingProxyType(aliases),
         )
 
@@ -860,8 +877,20 @@ class _Loader:
         file = "organisations.toml"
         for entry, item in self._entries(self._read(file), "organisation", file):
             raw = _shape(_OrganisationIn, item, file, entry)
+            dim_ids = [d.id for d in self.dims]
+            for j, d in enumerate(raw.domains):
+                if d not in dim_ids:
+                    raise EvidenceError(
+                        file, entry, f"domains[{j}]", f"unknown dimension (allowed: {', '.join(dim_ids)})"
+                    )
             self.orgs[raw.id] = Organisation(
-                raw.id, raw.name, raw.members, self._cites(raw.cite, file, entry, "cite"), raw.founded, raw.note
+                raw.id,
+                raw.name,
+                raw.members,
+                raw.domains,
+                self._cites(raw.cite, file, entry, "cite"),
+                raw.founded,
+                raw.note,
             )
 
     def _load_members(self) -> None:
@@ -1024,6 +1053,7 @@ class _Loader:
                 years_documented=raw.years_documented,
                 depth=raw.depth,
                 admits_opt_out=raw.admits_opt_out,
+                divisible=raw.divisible and raw.kind == "policy",
                 summary=raw.summary,
                 cites=self._cites(raw.cite, file, entry, "cite"),
                 sovereignty_cost=self._estimate(raw.sovereignty_cost, "cost", file, entry, "sovereignty_cost"),
@@ -1031,6 +1061,21 @@ class _Loader:
                 gains=MappingProxyType(gains),
                 default_gain=default,
             )
+        return out
+
+    def _load_summits(self) -> dict[int, str]:
+        file = "summits.toml"
+        raw = _shape(_SummitsFile, self._read(file), file, None)
+        self._cites(raw.cite, file, "summits", "cite")
+        out: dict[int, str] = {}
+        for i, summit in enumerate(raw.summits):
+            entry = f"summits[{i}]"
+            if summit.year in out:
+                raise EvidenceError(file, entry, "year", f"two summits in {summit.year}")
+            self._ref(summit.host, self.members, "member", file, entry, "host")
+            if self.members[summit.host].status_on(summit.year) != "member":
+                raise EvidenceError(file, entry, "host", f"{summit.host!r} was not a member in {summit.year}")
+            out[summit.year] = summit.host
         return out
 
     def _load_events(self, proposals: Mapping[str, Proposal]) -> dict[str, Event]:

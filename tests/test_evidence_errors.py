@@ -124,9 +124,9 @@ CASES = [
     ),
     pytest.param(
         "events.toml",
-        'outcome = "adopted_watered_down"',
-        'outcome = "watered"',
-        r"events\.toml: 2003_fta: outcome: must be 'adopted_all'",
+        'proposal = "shanghai_convention"\noutcome = "adopted_all"',
+        'proposal = "shanghai_convention"\noutcome = "watered"',
+        r"events\.toml: 2001_shanghai_convention: outcome: must be 'adopted_all'",
         id="bad-outcome",
     ),
     pytest.param(

@@ -1,0 +1,286 @@
+r"""Monte Carlo draws of every parameter of a decision from its evidence range.
+
+Each numeric estimate in the evidence base has a best value ``m`` and a range
+``[a, b]``; in every replication the model draws it from the triangular
+distribution on ``[a, b]`` with mode ``m``, by inverse-CDF transform of one
+uniform variate ``u``:
+
+.. math::
+
+    F^{-1}(u) = \begin{cases}
+        a + \sqrt{u (b - a)(m - a)} & u < (m - a)/(b - a) \\
+        b - \sqrt{(1 - u)(b - a)(b - m)} & \text{otherwise.}
+    \end{cases}
+
+All uniforms of a chunk come from a single ``rng.random((P, R))`` call, in a
+fixed parameter order, so a chunk's draws depend only on its seed.  Nothing
+after the draw is random: the negotiation is a deterministic function of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.constants import ModelConstants
+from sim.evidence import Estimate, Evidence, Proposal
+
+__all__ = ["Draws", "Setting", "draw", "layout", "triangular"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One decision: who decides, on which proposal, in which year.
+
+    Attributes
+    ----------
+    members
+        Ids of the deciding members, in a fixed order.
+    proposal
+        Proposal id.
+    year
+        Profiles are taken as they stood in this year (shifts applied).
+    candidates
+        For admission proposals: the states to admit.
+    """
+
+    members: tuple[str, ...]
+    proposal: str
+    year: int
+    candidates: tuple[str, ...] = ()
+
+
+def triangular(u: FloatArray, low: FloatArray, mode: FloatArray, high: FloatArray) -> FloatArray:
+    """Inverse CDF of the triangular distribution, elementwise (zero-width ranges allowed)."""
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    cut = (mode - low) / safe
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < cut, left, right)
+
+
+@dataclass
+class _Layout:
+    """Flat list of estimates, in draw order, with the indices of each block."""
+
+    estimates: list[Estimate] = field(default_factory=list)
+
+    def add(self, est: Estimate) -> int:
+        self.estimates.append(est)
+        return len(self.estimates) - 1
+
+    def add_fixed(self, low: float, mode: float, high: float) -> int:
+        return self.add(Estimate(mode, low, high, documented=False))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where each parameter sits in the flat draw (built once per decision)."""
+
+    layout: _Layout
+    pos: npt.NDArray[np.int64]  # (n, D)
+    sal: npt.NDArray[np.int64]  # (n, D)
+    cap: npt.NDArray[np.int64]  # (n,)
+    sov: npt.NDArray[np.int64]
+    rho: npt.NDArray[np.int64]
+    tau: npt.NDArray[np.int64]
+    gain: npt.NDArray[np.int64]  # (n,), -1 where the member has no material stakes
+    options: list[list[tuple[int, float]]]  # per member: (index, relevance) of outside options
+    effects: npt.NDArray[np.int64]  # (D,), -1 where the proposal has no effect
+    cost: int
+    rivals: list[list[tuple[int, int]]]  # per member: (other member index, draw index)
+    actors: tuple[str, ...]  # members + candidates + package pool
+    relations: dict[tuple[str, str, str], int]  # (a, b, kind) -> draw index, for admission scores
+
+
+def _relevance(ev: Evidence, proposal: Proposal) -> dict[str, float]:
+    r"""How much of the proposal falls in each outside forum's domains: :math:`r_k = \sum_{d \in k} |e_d|`.
+
+    Best estimates of the effects are used, so the relevance is a property of
+    the proposal, not of a replication.
+    """
+    return {
+        org.id: sum(abs(e.value) for d, e in proposal.effects.items() if d in org.domains)
+        for org in ev.organisations.values()
+    }
+
+
+def layout(ev: Evidence, setting: Setting, constants: ModelConstants, pool: Sequence[str] = ()) -> _Plan:
+    """Lay out every parameter of ``setting`` in draw order."""
+    prop = ev.proposal(setting.proposal)
+    dims = ev.dimension_ids
+    lay = _Layout()
+    n = len(setting.members)
+    pos = np.empty((n, len(dims)), dtype=np.int64)
+    sal = np.empty_like(pos)
+    cap, sov, rho, tau, gain = (np.empty(n, dtype=np.int64) for _ in range(5))
+    rel = _relevance(ev, prop)
+    options: list[list[tuple[int, float]]] = []
+    lo, mode, hi = constants.objection_threshold
+    for i, mid in enumerate(setting.members):
+        params = ev.members[mid].parameters(setting.year)
+        for k, d in enumerate(dims):
+            pos[i, k] = lay.add(params[f"positions.{d}"])
+            sal[i, k] = lay.add(params[f"salience.{d}"])
+        cap[i] = lay.add(params["capability"])
+        sov[i] = lay.add(params["sovereignty_sensitivity"])
+        rho[i] = lay.add(params["relative_gains"])
+        tau[i] = lay.add_fixed(lo, mode, hi)
+        g = prop.gain_for(mid)
+        gain[i] = -1 if g is None else lay.add(g)
+        opts = []
+        for name, est in params.items():
+            if name.startswith("outside_options."):
+                org = ev.organisations[name.split(".", 1)[1]]
+                r = rel.get(org.id, 0.0)
+                if r > 0 and (org.founded is None or org.founded <= setting.year):
+                    opts.append((lay.add(est), r))
+        options.append(opts)
+    effects = np.array([lay.add(prop.effects[d]) if d in prop.effects else -1 for d in dims], dtype=np.int64)
+    cost = lay.add(prop.sovereignty_cost)
+    index = {m: i for i, m in enumerate(setting.members)}
+    rivals: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    actors = tuple(dict.fromkeys([*setting.members, *setting.candidates, *pool]))
+    relations: dict[tuple[str, str, str], int] = {}
+    for relation in ev.relations:
+        a0, b0 = relation.a, relation.b
+        pairs = [(a0, b0), (b0, a0)] if relation.symmetric else [(a0, b0)]
+        relevant = [(a, b) for a, b in pairs if a in actors and b in actors]
+        if not relevant:
+            continue
+        k = lay.add(relation.at(setting.year))
+        for a, b in relevant:
+            relations[(a, b, relation.kind)] = k
+            if relation.kind == "rivalry" and a in index and b in index:
+                rivals[index[a]].append((index[b], k))
+    return _Plan(lay, pos, sal, cap, sov, rho, tau, gain, options, effects, cost, rivals, actors, relations)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Drawn parameters of one decision over ``R`` replications.
+
+    Arrays have the replication axis last.  ``gain`` is zero and ``has_gain``
+    False for members without material stakes; ``rivals[i]`` lists ``(j, w)``
+    pairs with ``w`` the drawn intensity of ``i``'s rivalry towards member
+    ``j``; ``admission[c]`` is each member's drawn score for admitting actor
+    ``c`` (admission proposals only).
+    """
+
+    pos: FloatArray  # (n, D, R)
+    sal: FloatArray  # (n, D, R)
+    cap: FloatArray  # (n, R)
+    sov: FloatArray  # (n, R)
+    rho: FloatArray  # (n, R)
+    tau: FloatArray  # (n, R)
+    gain: FloatArray  # (n, R)
+    has_gain: npt.NDArray[np.bool_]  # (n,)
+    outside: FloatArray  # (n, R): max over relevant forums of value x relevance
+    effects: FloatArray  # (D, R)
+    cost: FloatArray  # (R,)
+    rivals: list[list[tuple[int, FloatArray]]]
+    admission: dict[str, FloatArray]  # actor id -> (n, R)
+
+    @property
+    def replications(self) -> int:
+        """Number of replications drawn."""
+        return int(self.cost.shape[0])
+
+
+def _admission_scores(ev: Evidence, setting: Setting, plan: _Plan, values: FloatArray) -> dict[str, FloatArray]:
+    r"""Score of each member for admitting each non-member actor.
+
+    .. math::
+
+        a_{ic} = \pi_{ic} - w_{ic} + \sum_{j} w_{ij} (w_{jc} - \pi_{jc})
+
+    A candidate is welcome if it is a partner and unwelcome if a rival, and it
+    is welcome if it is the rival of one's rival and unwelcome if it is the
+    partner of one's rival: Russia promoted India to balance China, and China
+    accepted India only together with its partner Pakistan (olczak2025 §
+    Different aspirations).
+    """
+    R = values.shape[1]
+    zero = np.zeros(R)
+
+    def rel(a: str, b: str, kind: str) -> FloatArray:
+        k = plan.relations.get((a, b, kind))
+        return values[k] if k is not None else zero
+
+    out: dict[str, FloatArray] = {}
+    outsiders = [a for a in plan.actors if a not in setting.members]
+    for c in outsiders:
+        score = np.empty((len(setting.members), R))
+        for i, mi in enumerate(setting.members):
+            s = rel(mi, c, "partnership") - rel(mi, c, "rivalry")
+            for mj in setting.members:
+                w = rel(mi, mj, "rivalry")
+                if w is not zero:
+                    s = s + w * (rel(mj, c, "rivalry") - rel(mj, c, "partnership"))
+            score[i] = s
+        out[c] = score
+    return out
+
+
+def draw(
+    ev: Evidence,
+    setting: Setting,
+    rngs: Sequence[np.random.Generator],
+    sizes: Sequence[int],
+    constants: ModelConstants,
+    pool: Sequence[str] = (),
+) -> Draws:
+    """Draw every parameter for chunks of replications and concatenate them.
+
+    Parameters
+    ----------
+    ev, setting, constants
+        The evidence, the decision and the model constants.
+    rngs, sizes
+        One generator and one replication count per chunk; chunk ``k``'s draws
+        come from ``rngs[k]`` alone, so any grouping of chunks gives the same
+        values.
+    pool
+        Non-members that a sponsor may add to an admission as a package deal.
+    """
+    plan = layout(ev, setting, constants, pool)
+    est = plan.layout.estimates
+    low = np.array([e.low for e in est])[:, None]
+    mode = np.array([e.value for e in est])[:, None]
+    high = np.array([e.high for e in est])[:, None]
+    blocks = [triangular(rng.random((len(est), size)), low, mode, high) for rng, size in zip(rngs, sizes, strict=True)]
+    values = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
+    R = values.shape[1]
+    n = len(setting.members)
+    has_gain = plan.gain >= 0
+    gain = np.zeros((n, R))
+    gain[has_gain] = values[plan.gain[has_gain]]
+    outside = np.zeros((n, R))
+    for i, opts in enumerate(plan.options):
+        for k, relevance in opts:
+            np.maximum(outside[i], values[k] * relevance, out=outside[i])
+    has_effect = plan.effects >= 0
+    effects = np.zeros((len(plan.effects), R))
+    effects[has_effect] = values[plan.effects[has_effect]]
+    prop = ev.proposal(setting.proposal)
+    return Draws(
+        pos=values[plan.pos],
+        sal=values[plan.sal],
+        cap=values[plan.cap],
+        sov=values[plan.sov],
+        rho=values[plan.rho],
+        tau=values[plan.tau],
+        gain=gain,
+        has_gain=has_gain,
+        outside=outside,
+        effects=effects,
+        cost=values[plan.cost],
+        rivals=[[(j, values[k]) for j, k in row] for row in plan.rivals],
+        admission=_admission_scores(ev, setting, plan, values) if prop.kind == "admission" else {},
+    )
