@@ -20,6 +20,7 @@ is certain and wrong).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +111,7 @@ def run_backtest(
     return rows
 
 
-def summary_line(rows: list[BacktestRow]) -> str:
+def summary_line(rows: Sequence[BacktestRow]) -> str:
     """Format the backtest's last line: ``accuracy: K/N (P%)  brier: B``."""
     k, n = sum(r.hit for r in rows), len(rows)
     b = float(np.mean([r.brier for r in rows])) if rows else float("nan")

@@ -12,10 +12,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console, RenderableType
+from rich.text import Text
 
-from sim import tables
+from sim import reports, tables
+from sim.backtest import run_backtest
+from sim.draws import Setting
+from sim.ensemble import run_ensemble
 from sim.errors import InputError, did_you_mean
 from sim.evidence import Evidence, load_evidence
+from sim.explain import narrate, render
+from sim.rules import make_rule
 
 __all__ = ["main"]
 
@@ -61,7 +67,63 @@ def _build_parser() -> argparse.ArgumentParser:
     p_show.add_argument("kind", help="member, proposal or event")
     p_show.add_argument("name", help="id or name (case-insensitive for members)")
     p_show.add_argument("--year", type=int, default=None, help="member profile as it stood in this year")
+
+    p_bt = sub.add_parser("backtest", help="replay every recorded event and score the model", parents=[common])
+    p_bt.add_argument("--replications", "-R", type=_positive, default=2000)
+    p_bt.add_argument("--seed", type=int, default=2024)
+
+    for name, helptext in (
+        ("simulate", "run an ensemble for one proposal and membership"),
+        ("explain", "narrate one replication round by round"),
+    ):
+        p = sub.add_parser(name, help=helptext, parents=[common])
+        p.add_argument("proposal", help="proposal id (see `scosim list proposals`)")
+        p.add_argument("--stage", default="SCO-10", help="membership preset (default SCO-10)")
+        p.add_argument("--members", default=None, help="comma-separated member ids instead of a stage")
+        p.add_argument("--year", type=int, default=None, help="profiles as of this year (default: the stage's year)")
+        p.add_argument("--candidates", default="", help="comma-separated candidates for an admission")
+        p.add_argument(
+            "--rule", default="sco_consensus", help="sco_consensus, unanimity, consensus_minus_one, simple_majority"
+        )
+        p.add_argument("--no-negotiation", action="store_true", help="a single vote, no concessions")
+        p.add_argument("--seed", type=int, default=2024)
+        if name == "simulate":
+            p.add_argument("--replications", "-R", type=_positive, default=20000)
+            p.add_argument("--impartial", action="store_true", help="impartial voting (Penrose-Coleman null model)")
+
+    p_exp = sub.add_parser(
+        "expansion", help="pass rates of the FTA, the bank and the energy club from SCO-6 to SCO-10", parents=[common]
+    )
+    p_exp.add_argument("--replications", "-R", type=_positive, default=20000)
+    p_exp.add_argument("--seed", type=int, default=2024)
+    p_exp.add_argument("--proposals", default="fta,development_bank,energy_club")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _setting(ev: Evidence, args: argparse.Namespace) -> Setting:
+    proposal = ev.proposal(args.proposal).id
+    if args.members:
+        members = tuple(ev.member(m.strip()).id for m in args.members.split(",") if m.strip())
+        if len(members) < 2:
+            raise InputError(None, None, "--members", "a decision needs at least two members")
+        year = args.year if args.year is not None else 2024
+    else:
+        stage = ev.stage(args.stage)
+        members, year = stage.members, (args.year if args.year is not None else stage.year)
+    candidates = tuple(ev.member(c.strip()).id for c in args.candidates.split(",") if c.strip())
+    if ev.proposal(proposal).kind == "admission" and not candidates:
+        raise InputError(None, None, "--candidates", "an admission needs at least one candidate")
+    return Setting(members, proposal, year, candidates)
 
 
 def _run(args: argparse.Namespace, out: Console) -> int:
@@ -79,6 +141,34 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         if args.what not in _LISTS:
             raise InputError(None, None, "list", f"unknown list {args.what!r}: {did_you_mean(args.what, _LISTS)}")
         parts = _LISTS[args.what](ev)
+    elif args.command == "backtest":
+        parts = reports.backtest_table(run_backtest(ev, replications=args.replications, seed=args.seed))
+    elif args.command == "simulate":
+        setting = _setting(ev, args)
+        res = run_ensemble(
+            ev,
+            setting,
+            replications=args.replications,
+            seed=args.seed,
+            rule=make_rule(args.rule, setting.members),
+            preferences="impartial" if args.impartial else "documents",
+            negotiation=not args.no_negotiation,
+        )
+        parts = reports.ensemble_table(ev, res)
+    elif args.command == "explain":
+        setting = _setting(ev, args)
+        story = narrate(
+            ev, setting, seed=args.seed, rule=make_rule(args.rule, setting.members), negotiation=not args.no_negotiation
+        )
+        parts = [Text(render(story, ev))]
+    elif args.command == "expansion":
+        proposals = [ev.proposal(p.strip()).id for p in args.proposals.split(",") if p.strip()]
+        results = []
+        for pid in proposals:
+            for stage in ev.stages.values():
+                setting = Setting(stage.members, pid, stage.year)
+                results.append((stage.id, run_ensemble(ev, setting, replications=args.replications, seed=args.seed)))
+        parts = reports.expansion_table(ev, results)
     else:
         kind = args.kind.lower()
         if kind == "member":
@@ -98,7 +188,10 @@ def _run(args: argparse.Namespace, out: Console) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scosim`` console script; returns the exit status."""
-    args = _build_parser().parse_args(argv)
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exc:  # usage errors and --help: argparse has printed the message
+        return int(exc.code or 0)
     args.seeds = args.seeds or args.seeds_top
     args.width = args.width or args.width_top
     out = Console(width=args.width, soft_wrap=False)

@@ -377,6 +377,11 @@ class SummitModel(mesa.Model):
 
     # -- running and results ------------------------------------------------
 
+    def concessions_after(self, round_number: int) -> npt.NDArray[np.int8]:
+        """Return the concession made after round ``round_number`` (1-based), per replication."""
+        out: npt.NDArray[np.int8] = self._concessions[round_number - 1].copy()
+        return out
+
     def run(self) -> RunRecord:
         """Play rounds until every replication is decided; return the record."""
         while self.running:
