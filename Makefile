@@ -6,11 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCOSIM := $(BIN)/scosim
 
-.PHONY: run test lint typecheck check-evidence clean help
+.PHONY: run test lint typecheck backtest bench clean help
 
 help:
 	@echo "make run    - set up $(VENV) and run the main job on the default scenario"
 	@echo "make test   - set up $(VENV) with test extras, lint, type-check and run the whole test suite"
+	@echo "make backtest - replay the recorded events and score the model"
+	@echo "make bench  - throughput benchmark (not a test)"
 	@echo "make clean  - remove $(VENV) and caches"
 
 $(BIN)/python:
@@ -29,6 +31,13 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.stamp-run
 	$(SCOSIM) summary
+	$(SCOSIM) expansion
+
+backtest: $(VENV)/.stamp-run
+	$(SCOSIM) backtest
+
+bench: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/bench_ensemble.py
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
