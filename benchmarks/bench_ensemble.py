@@ -31,18 +31,25 @@ def main() -> None:
         ("energy_club", "documents", True),
         ("fta", "impartial", False),
     ]
-    print(f"SCO-10 ({len(stage.members)} members, {stage.year}), {args.replications:,} replications, best of {args.repeat}")
+    size = f"{args.replications:,} replications, best of {args.repeat}"
+    print(f"SCO-10 ({len(stage.members)} members, {stage.year}), {size}")
     for pid, prefs, negotiation in cases:
         best = float("inf")
         for _ in range(args.repeat):
             t0 = time.perf_counter()
             res = run_ensemble(
-                ev, Setting(stage.members, pid, stage.year), replications=args.replications, seed=1,
-                preferences=prefs, negotiation=negotiation,  # type: ignore[arg-type]
+                ev,
+                Setting(stage.members, pid, stage.year),
+                replications=args.replications,
+                seed=1,
+                preferences=prefs,
+                negotiation=negotiation,  # type: ignore[arg-type]
             )
             best = min(best, time.perf_counter() - t0)
         label = f"{pid} ({prefs}, negotiation {'on' if negotiation else 'off'})"
-        print(f"  {label:<45} {best:7.2f} s  {args.replications / best:12,.0f} decisions/s  pass rate {res.pass_rate:.3f}")
+        print(
+            f"  {label:<45} {best:7.2f} s  {args.replications / best:12,.0f} decisions/s  pass rate {res.pass_rate:.3f}"
+        )
 
 
 if __name__ == "__main__":

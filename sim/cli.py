@@ -34,6 +34,10 @@ _LISTS: dict[str, Callable[[Evidence], list[RenderableType]]] = {
 }
 
 
+_PIPE_WIDTH = 160
+"""Output width when stdout is not a terminal (files, pipes, CI logs)."""
+
+
 class _Parser(argparse.ArgumentParser):
     """Argument parser whose usage errors exit with status 2 and one line."""
 
@@ -194,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     args.seeds = args.seeds or args.seeds_top
     args.width = args.width or args.width_top
-    out = Console(width=args.width, soft_wrap=False)
+    width = args.width if args.width is not None else (None if sys.stdout.isatty() else _PIPE_WIDTH)
+    out = Console(width=width, soft_wrap=False)
     try:
         return _run(args, out)
     except InputError as exc:

@@ -10,24 +10,13 @@ import pytest
 from sim.constants import ModelConstants
 from sim.draws import Setting, triangular
 from sim.ensemble import run_ensemble
-from sim.evidence import Evidence
+from sim.evidence import Evidence, load_evidence
 from sim.explain import narrate, render
 from sim.model import Outcome, SummitModel
 from sim.negotiation import Concession, chair_for, chair_order
 from sim.rules import ConsensusMinusOne, QualifiedMajority, ScoConsensus, SimpleMajority, Stance, Unanimity
 
-SCO10 = (
-    "china",
-    "russia",
-    "kazakhstan",
-    "kyrgyzstan",
-    "tajikistan",
-    "uzbekistan",
-    "india",
-    "pakistan",
-    "iran",
-    "belarus",
-)
+SCO10 = load_evidence().stage("SCO-10").members
 
 
 def within_three_se(rate: float, p: float, n: int) -> bool:
