@@ -30,7 +30,16 @@ from sim.draws import Setting
 from sim.ensemble import OUTCOME_NAMES, EnsembleResult, run_ensemble
 from sim.evidence import Event, Evidence
 
-__all__ = ["RECORDED_TO_MODEL", "BacktestRow", "brier", "run_backtest"]
+__all__ = [
+    "OUTCOME_NAMES",
+    "RECORDED_TO_MODEL",
+    "BacktestRow",
+    "brier",
+    "event_setting",
+    "run_backtest",
+    "run_event",
+    "summary_line",
+]
 
 RECORDED_TO_MODEL = {
     "adopted_all": "full",
@@ -116,6 +125,3 @@ def summary_line(rows: Sequence[BacktestRow]) -> str:
     k, n = sum(r.hit for r in rows), len(rows)
     b = float(np.mean([r.brier for r in rows])) if rows else float("nan")
     return f"accuracy: {k}/{n} ({100 * k / n:.0f}%)  brier: {b:.3f}"
-
-
-__all__ += ["OUTCOME_NAMES", "event_setting", "run_event", "summary_line"]

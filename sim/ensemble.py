@@ -56,15 +56,17 @@ class Tally:
     depth_sum: float = 0.0
     side_sum: float = 0.0
 
+    MEMBER_COUNTS = ("support", "objection", "opt_out", "abstain", "pivotal", "objected_first_round")
+
     def __post_init__(self) -> None:
-        for name in ("support", "objection", "opt_out", "abstain", "pivotal", "objected_first_round"):
+        for name in self.MEMBER_COUNTS:
             setattr(self, name, np.zeros(self.n_members, dtype=np.int64))
 
     def add(self, other: Tally) -> None:
         """Add another tally (of a later chunk) to this one."""
         self.replications += other.replications
         self.outcomes += other.outcomes
-        for name in ("support", "objection", "opt_out", "abstain", "pivotal", "objected_first_round"):
+        for name in self.MEMBER_COUNTS:
             getattr(self, name)[:] += getattr(other, name)
         self.depth_sum += other.depth_sum
         self.side_sum += other.side_sum
@@ -217,7 +219,5 @@ def run_ensemble(
         negotiation=negotiation,
         seed=seed,
         tally=total,
-        coleman=rule.coleman(n, [evidence.members[m].capability.value for m in setting.members])
-        if setting.members[0] in evidence.members
-        else rule.coleman(n),
+        coleman=rule.coleman(n, [evidence.members[m].capability.value for m in setting.members]),
     )

@@ -244,8 +244,8 @@ class SummitModel(mesa.Model):
         self.depth = np.ones(R)
         self.optout = np.full(R, self.proposal.admits_opt_out and self.proposal.depth == "joint_project")
         self.side = np.zeros((n, R))
-        s_idx = members.index(self.sponsor)
-        self.budget = self.constants.side_payment_budget * self.capability[s_idx]
+        self.sponsor_index = members.index(self.sponsor)
+        self.budget = self.constants.side_payment_budget * self.capability[self.sponsor_index]
         self.admitted: list[tuple[str, BoolArray]] = [(c, np.ones(R, dtype=bool)) for c in setting.candidates]
         self.open = np.ones(R, dtype=bool)
         rounds = self.constants.max_rounds if self.negotiation else 1
@@ -337,7 +337,7 @@ class SummitModel(mesa.Model):
                 self.draws.tau,
                 self.budget,
                 self.capability,
-                self.member_agents[0].model.setting.members.index(self.sponsor),
+                self.sponsor_index,
                 c.support_margin,
             )
             buy = todo & feasible

@@ -97,9 +97,8 @@ def side_payments(
         proposal can be bought within budget, per replication.
     """
     n, R = stances.shape
-    counts_objections = rule.name in ("sco_consensus", "consensus_minus_one")
     eps = 1e-6
-    if counts_objections:
+    if rule.counts_objections:
         target = stances == Stance.OBJECT
         price = np.where(target, -tau - utility + eps, np.inf)
         new_stance = Stance.ABSTAIN

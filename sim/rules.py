@@ -73,8 +73,9 @@ class Rule(ABC):
     """A decision rule over the stances of a fixed, ordered set of members."""
 
     name: str = ""
-    vetoes: bool = False
-    """True when a single objection can block (consensus-type rules)."""
+    counts_objections: bool = False
+    """True when only objections stand in the way (abstentions and opt-outs do not block);
+    False when the rule counts active support."""
 
     @abstractmethod
     def adopted(self, stances: StanceArray, capability: FloatArray | None = None) -> BoolArray:
@@ -103,7 +104,7 @@ class ScoConsensus(Rule):
     """Adopted when nobody objects (and somebody supports)."""
 
     name: str = "sco_consensus"
-    vetoes: bool = True
+    counts_objections: bool = True
 
     def adopted(self, stances: StanceArray, capability: FloatArray | None = None) -> BoolArray:
         """Return ``True`` where no member objects and at least one supports."""
@@ -119,7 +120,6 @@ class Unanimity(Rule):
     """Adopted only when every member actively supports."""
 
     name: str = "unanimity"
-    vetoes: bool = True
 
     def adopted(self, stances: StanceArray, capability: FloatArray | None = None) -> BoolArray:
         """Return ``True`` where every member supports."""
@@ -135,7 +135,7 @@ class ConsensusMinusOne(Rule):
     """Adopted unless two or more members object."""
 
     name: str = "consensus_minus_one"
-    vetoes: bool = True
+    counts_objections: bool = True
 
     def adopted(self, stances: StanceArray, capability: FloatArray | None = None) -> BoolArray:
         """Return ``True`` where at most one member objects and at least one supports."""
