@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console, RenderableType
 from rich.text import Text
+from tqdm import tqdm
 
 from sim import reports, tables
 from sim.backtest import run_backtest
@@ -21,7 +22,10 @@ from sim.ensemble import run_ensemble
 from sim.errors import InputError, did_you_mean
 from sim.evidence import Evidence, load_evidence
 from sim.explain import narrate, render
+from sim.outputs import check_output_dir, read_run, write_charts, write_run
 from sim.rules import make_rule
+from sim.runner import cells, run
+from sim.scenario import Scenario, load_scenario, schema_json
 
 __all__ = ["main"]
 
@@ -78,11 +82,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     for name, helptext in (
         ("simulate", "run an ensemble for one proposal and membership"),
-        ("explain", "narrate one replication round by round"),
+        ("explain", "narrate one replication round by round (of a proposal, or of a scenario's stage)"),
     ):
         p = sub.add_parser(name, help=helptext, parents=[common])
-        p.add_argument("proposal", help="proposal id (see `scosim list proposals`)")
-        p.add_argument("--stage", default="SCO-10", help="membership preset (default SCO-10)")
+        if name == "explain":
+            p.add_argument("proposal", help="proposal id, or a scenario file (then use --stage LABEL --proposal ID)")
+            p.add_argument("--proposal", dest="scenario_proposal", default=None, help="with a scenario: proposal id")
+        else:
+            p.add_argument("proposal", help="proposal id (see `scosim list proposals`)")
+        p.add_argument("--stage", default=None, help="membership preset (default SCO-10), or a scenario's stage label")
         p.add_argument("--members", default=None, help="comma-separated member ids instead of a stage")
         p.add_argument("--year", type=int, default=None, help="profiles as of this year (default: the stage's year)")
         p.add_argument("--candidates", default="", help="comma-separated candidates for an admission")
@@ -90,10 +98,27 @@ def _build_parser() -> argparse.ArgumentParser:
             "--rule", default="sco_consensus", help="sco_consensus, unanimity, consensus_minus_one, simple_majority"
         )
         p.add_argument("--no-negotiation", action="store_true", help="a single vote, no concessions")
-        p.add_argument("--seed", type=int, default=2024)
+        p.add_argument("--seed", type=int, default=None, help="random seed (default 2024, or the scenario's)")
         if name == "simulate":
             p.add_argument("--replications", "-R", type=_positive, default=20000)
             p.add_argument("--impartial", action="store_true", help="impartial voting (Penrose-Coleman null model)")
+
+    p_run = sub.add_parser("run", help="run a scenario file: tables, CSVs, charts and summary.json", parents=[common])
+    p_run.add_argument("scenario", type=Path, help="scenario TOML file (see docs/scenarios.md)")
+    p_run.add_argument("--out", type=Path, default=None, help="output directory (default: results/<file stem>)")
+    p_run.add_argument("--seed", type=_natural, default=None, help="override the scenario's seed")
+    p_run.add_argument("--replications", "-R", type=_positive, default=None, help="override the replications")
+    p_run.add_argument("--workers", "-j", type=_positive, default=1, help="local processes (results do not change)")
+    p_run.add_argument("--force", action="store_true", help="write into a non-empty output directory")
+    p_run.add_argument("--no-charts", action="store_true", help="write the tables only")
+
+    p_val = sub.add_parser("validate", help="check a scenario file without running it", parents=[common])
+    p_val.add_argument("scenario", type=Path)
+
+    sub.add_parser("schema", help="print the JSON Schema of scenario files", parents=[common])
+
+    p_plot = sub.add_parser("plot", help="redraw the charts of a finished run from its CSVs", parents=[common])
+    p_plot.add_argument("directory", type=Path, help="output directory of `scosim run`")
 
     p_exp = sub.add_parser(
         "expansion", help="pass rates of the FTA, the bank and the energy club from SCO-6 to SCO-10", parents=[common]
@@ -114,6 +139,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _natural(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def _setting(ev: Evidence, args: argparse.Namespace) -> Setting:
     proposal = ev.proposal(args.proposal).id
     if args.members:
@@ -122,7 +157,7 @@ def _setting(ev: Evidence, args: argparse.Namespace) -> Setting:
             raise InputError(None, None, "--members", "a decision needs at least two members")
         year = args.year if args.year is not None else 2024
     else:
-        stage = ev.stage(args.stage)
+        stage = ev.stage(args.stage or "SCO-10")
         members, year = stage.members, (args.year if args.year is not None else stage.year)
     candidates = tuple(ev.member(c.strip()).id for c in args.candidates.split(",") if c.strip())
     if ev.proposal(proposal).kind == "admission" and not candidates:
@@ -130,8 +165,93 @@ def _setting(ev: Evidence, args: argparse.Namespace) -> Setting:
     return Setting(members, proposal, year, candidates)
 
 
+def _scenario(args: argparse.Namespace) -> Scenario:
+    scenario = load_scenario(args.scenario, load_evidence(args.seeds))
+    return scenario.with_overrides(seed=getattr(args, "seed", None), replications=getattr(args, "replications", None))
+
+
+def _run_scenario(args: argparse.Namespace) -> list[RenderableType]:
+    scenario = _scenario(args)
+    target = args.out if args.out is not None else Path("results") / args.scenario.stem
+    check_output_dir(target, force=args.force)  # before spending the time
+    total = scenario.replications * len(scenario.stages) * len(scenario.proposals)
+    with tqdm(
+        total=total, unit="rep", unit_scale=True, delay=1.0, file=sys.stderr, disable=None, desc=scenario.name[:40]
+    ) as bar:
+        result = run(scenario, workers=args.workers, progress=bar.update)
+    write_run(result, target, force=args.force, charts=not args.no_charts)
+    rows = sorted(
+        ((c.stage.label, res) for c, res in zip(cells(scenario), result.ensembles, strict=True)),
+        key=lambda r: scenario.proposals.index(r[1].setting.proposal),
+    )
+    title = (
+        f"{scenario.name}: {scenario.rule_name}, preferences {scenario.preferences}, "
+        f"negotiation {'on' if scenario.negotiation else 'off'}, {scenario.replications:,} replications, "
+        f"seed {scenario.seed}"
+    )
+    return [
+        *reports.expansion_table(scenario.evidence, rows, title=title),
+        f"wrote {target}/ (results.csv, members.csv, "
+        f"{'charts, ' if not args.no_charts else ''}summary.json) in {result.wall_time:.1f} s",
+    ]
+
+
+def _explain_scenario(args: argparse.Namespace) -> list[RenderableType]:
+    scenario = _scenario(args)
+    if args.stage is None and len(scenario.stages) > 1:
+        raise InputError(None, None, "--stage", f"choose a stage: {', '.join(scenario.labels)}")
+    if args.scenario_proposal is None and len(scenario.proposals) > 1:
+        raise InputError(None, None, "--proposal", f"choose a proposal: {', '.join(scenario.proposals)}")
+    stage = scenario.stage(args.stage) if args.stage is not None else scenario.stages[0]
+    pid = args.scenario_proposal or scenario.proposals[0]
+    if pid not in scenario.proposals:
+        raise InputError(None, None, "--proposal", f"not in the scenario: {did_you_mean(pid, scenario.proposals)}")
+    story = narrate(
+        scenario.evidence,
+        scenario.setting(stage, pid),
+        seed=scenario.seed,
+        rule=scenario.rule_for(stage),
+        negotiation=scenario.negotiation,
+        constants=scenario.constants,
+    )
+    return [Text(render(story, scenario.evidence))]
+
+
+def _is_scenario(target: str) -> bool:
+    return target.endswith(".toml") or Path(target).is_file()
+
+
 def _run(args: argparse.Namespace, out: Console) -> int:
+    if args.command == "schema":
+        sys.stdout.write(schema_json())
+        return 0
+    parts: list[RenderableType]
+    if args.command == "run":
+        parts = _run_scenario(args)
+    elif args.command == "validate":
+        sc = _scenario(args)
+        parts = [
+            f"{args.scenario}: OK: {sc.name!r}: {len(sc.stages)} stages x {len(sc.proposals)} proposals, "
+            f"{sc.replications:,} replications, rule {sc.rule_name}, seed {sc.seed}"
+        ]
+    elif args.command == "plot":
+        saved = read_run(args.directory)
+        written = write_charts(saved.results, saved.members, args.directory, **saved.chart_options())
+        parts = [f"redrew {len(written)} chart files in {args.directory}/: {', '.join(sorted(written))}"]
+    elif args.command == "explain" and _is_scenario(args.proposal):
+        args.scenario = Path(args.proposal)
+        parts = _explain_scenario(args)
+    else:
+        parts = _run_evidence_command(args)
+    for part in parts:
+        out.print(part)
+    return 0
+
+
+def _run_evidence_command(args: argparse.Namespace) -> list[RenderableType]:
     ev = load_evidence(args.seeds)
+    if args.command in ("simulate", "explain") and args.seed is None:
+        args.seed = 2024
     parts: list[RenderableType]
     if args.command == "summary":
         parts = tables.evidence_summary(ev)
@@ -185,9 +305,7 @@ def _run(args: argparse.Namespace, out: Console) -> int:
             raise InputError(
                 None, None, "show", f"unknown kind {kind!r}: {did_you_mean(kind, ['member', 'proposal', 'event'])}"
             )
-    for part in parts:
-        out.print(part)
-    return 0
+    return parts
 
 
 def main(argv: Sequence[str] | None = None) -> int:

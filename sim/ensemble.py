@@ -10,7 +10,7 @@ chunk order, which makes the totals identical for any grouping.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +24,27 @@ from sim.evidence import Evidence
 from sim.model import Outcome, Preferences, RunRecord, SummitModel
 from sim.rules import Rule, ScoConsensus, Stance
 
-__all__ = ["CHUNK_SIZE", "EnsembleResult", "Tally", "chunk_sizes", "run_ensemble", "tally_record"]
+__all__ = [
+    "BATCH_CHUNKS",
+    "CHUNK_SIZE",
+    "Batch",
+    "EnsembleResult",
+    "Tally",
+    "chunk_sizes",
+    "combine",
+    "ensemble_result",
+    "model_options",
+    "plan_batches",
+    "run_batch",
+    "run_ensemble",
+    "tally_record",
+]
 
 CHUNK_SIZE = 4096
 """Replications per chunk (the unit of seeding)."""
+
+BATCH_CHUNKS = 16
+"""Chunks per model run by default (65,536 replications: a few hundred MiB at most)."""
 
 OUTCOME_NAMES = tuple(o.name.lower() for o in Outcome)
 
@@ -90,21 +107,65 @@ def tally_record(record: RunRecord, start: int = 0, stop: int | None = None) -> 
     return t
 
 
-def _run_batch(
-    evidence: Evidence,
-    setting: Setting,
-    seeds: Sequence[np.random.SeedSequence],
-    sizes: Sequence[int],
-    options: dict[str, Any],
-) -> list[Tally]:
-    """Run a batch of chunks in one model and tally each chunk separately."""
-    model = SummitModel(evidence, setting, chunks=list(zip(seeds, sizes, strict=True)), **options)
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive chunks of an ensemble that share one model run.
+
+    ``first`` is the index of the first chunk; chunk ``first + j`` has seed
+    ``seeds[j]`` and ``sizes[j]`` replications.
+    """
+
+    first: int
+    seeds: tuple[np.random.SeedSequence, ...]
+    sizes: tuple[int, ...]
+
+    @property
+    def replications(self) -> int:
+        """Replications in the batch."""
+        return sum(self.sizes)
+
+
+def plan_batches(
+    replications: int, seed: int, chunk_size: int = CHUNK_SIZE, chunks_per_batch: int | None = BATCH_CHUNKS
+) -> list[Batch]:
+    """Split an ensemble into batches of chunks; chunk ``k`` is seeded by ``SeedSequence(seed).spawn(n)[k]``.
+
+    Parameters
+    ----------
+    replications, seed
+        Ensemble size and root seed.
+    chunk_size
+        Replications per chunk (the unit of seeding).
+    chunks_per_batch
+        Chunks per model run (``None``: all in one); bounds memory, never changes results.
+    """
+    sizes = chunk_sizes(replications, chunk_size)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    per = chunks_per_batch or len(sizes)
+    return [Batch(b, tuple(seeds[b : b + per]), tuple(sizes[b : b + per])) for b in range(0, len(sizes), per)]
+
+
+def run_batch(evidence: Evidence, setting: Setting, batch: Batch, options: Mapping[str, Any]) -> list[Tally]:
+    """Run a batch of chunks in one model and tally each chunk separately.
+
+    ``options`` are keyword arguments of :class:`~sim.model.SummitModel`.  The
+    function is pure and picklable, so batches can run in any process.
+    """
+    model = SummitModel(evidence, setting, chunks=list(zip(batch.seeds, batch.sizes, strict=True)), **options)
     record = model.run()
     out, start = [], 0
-    for size in sizes:
+    for size in batch.sizes:
         out.append(tally_record(record, start, start + size))
         start += size
     return out
+
+
+def combine(tallies: Sequence[Tally]) -> Tally:
+    """Sum chunk tallies in the order given (chunk order, for identical floating-point sums)."""
+    total = Tally(n_members=tallies[0].n_members)
+    for t in tallies:
+        total.add(t)
+    return total
 
 
 @dataclass(frozen=True)
@@ -176,7 +237,7 @@ def run_ensemble(
     negotiation: bool = True,
     constants: ModelConstants | None = None,
     chunk_size: int = CHUNK_SIZE,
-    chunks_per_batch: int | None = None,
+    chunks_per_batch: int | None = BATCH_CHUNKS,
     support_probability: Sequence[float] | None = None,
 ) -> EnsembleResult:
     """Run ``replications`` of one decision and aggregate them.
@@ -192,14 +253,29 @@ def run_ensemble(
     chunk_size
         Replications per chunk.
     chunks_per_batch
-        How many chunks share one model run (default: all of them).  The result
-        does not depend on it.
+        How many chunks share one model run (``None``: all of them).  The
+        result does not depend on it; it bounds memory.
     """
     rule = rule if rule is not None else ScoConsensus()
-    sizes = chunk_sizes(replications, chunk_size)
-    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    per_batch = chunks_per_batch or len(sizes)
-    options: dict[str, Any] = {
+    options = model_options(rule, preferences, negotiation, constants, seed, support_probability)
+    tallies = [
+        t
+        for batch in plan_batches(replications, seed, chunk_size, chunks_per_batch)
+        for t in run_batch(evidence, setting, batch, options)
+    ]
+    return ensemble_result(evidence, setting, combine(tallies), options, seed)
+
+
+def model_options(
+    rule: Rule,
+    preferences: Preferences,
+    negotiation: bool,
+    constants: ModelConstants | None,
+    seed: int,
+    support_probability: Sequence[float] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments of :class:`~sim.model.SummitModel` shared by every batch of an ensemble."""
+    return {
         "rule": rule,
         "preferences": preferences,
         "negotiation": negotiation,
@@ -207,17 +283,19 @@ def run_ensemble(
         "support_probability": support_probability,
         "rng": np.random.SeedSequence(seed),
     }
-    total = Tally(n_members=len(setting.members))
-    for b in range(0, len(sizes), per_batch):
-        for t in _run_batch(evidence, setting, seeds[b : b + per_batch], sizes[b : b + per_batch], options):
-            total.add(t)
-    n = len(setting.members)
+
+
+def ensemble_result(
+    evidence: Evidence, setting: Setting, tally: Tally, options: Mapping[str, Any], seed: int
+) -> EnsembleResult:
+    """Wrap the combined tally of an ensemble with its setting and the rule's Coleman baseline."""
+    rule: Rule = options["rule"]
     return EnsembleResult(
         setting=setting,
         rule=rule,
-        preferences=preferences,
-        negotiation=negotiation,
+        preferences=options["preferences"],
+        negotiation=options["negotiation"],
         seed=seed,
-        tally=total,
-        coleman=rule.coleman(n, [evidence.members[m].capability.value for m in setting.members]),
+        tally=tally,
+        coleman=rule.coleman(len(setting.members), [evidence.members[m].capability.value for m in setting.members]),
     )

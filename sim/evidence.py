@@ -30,15 +30,16 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from sim.errors import EvidenceError, UnknownNameError, did_you_mean
+from sim.validation import M, shape
 
 __all__ = [
     "OUTCOMES",
@@ -57,6 +58,7 @@ __all__ = [
     "Stage",
     "StatusPeriod",
     "default_seeds_dir",
+    "extend_evidence",
     "load_evidence",
 ]
 
@@ -71,11 +73,32 @@ Status = Literal["member", "observer", "dialogue_partner", "applicant", "guest"]
 Depth = Literal["binding_institution", "agreement", "joint_project", "declaration"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+T = TypeVar("T")
+
 _CITE = re.compile(r"^\s*(?P<key>[A-Za-z0-9_]+)\s*§\s*(?P<section>.+?)\s*$")
 
 # --------------------------------------------------------------------------
 # Public, frozen objects
 # --------------------------------------------------------------------------
+
+
+class _Picklable:
+    """Pickle support for frozen dataclasses holding read-only mappings.
+
+    ``MappingProxyType`` cannot be pickled; the state is sent as plain dicts
+    and wrapped again on arrival, so evidence can travel to worker processes.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        plain = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in state.items()}
+        return (_rebuild, (type(self), plain))
+
+
+def _rebuild(cls: type[T], state: dict[str, Any]) -> T:
+    return cls(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in state.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +221,7 @@ class Organisation:
 
 
 @dataclass(frozen=True)
-class Member:
+class Member(_Picklable):
     """A state's status history and interest profile.
 
     Profile fields are addressed by dotted names, the same in ``shifts`` and in
@@ -281,7 +304,7 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Proposal(_Picklable):
     """A proposal with its sponsors, depth, effects and distribution of gains."""
 
     id: str
@@ -336,7 +359,7 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(_Picklable):
     """The whole validated evidence base, with look-ups by name."""
 
     root: Path
@@ -433,9 +456,6 @@ class Evidence:
                     yield f"{group}: {item.id}", c
 
 
-T = TypeVar("T")
-
-
 def _lookup(table: Mapping[str, T], key: str, what: str) -> T:
     try:
         return table[key]
@@ -528,7 +548,7 @@ class _MemberIn(_Raw):
     group: str
     summary: str
     active: bool = True
-    status: tuple[_StatusIn, ...] = Field(min_length=1)
+    status: tuple[_StatusIn, ...] = ()
     capability: _EstimateIn
     sovereignty_sensitivity: _EstimateIn
     relative_gains: _EstimateIn
@@ -575,7 +595,7 @@ class _ProposalIn(_Raw):
     admits_opt_out: bool
     divisible: bool = True
     summary: str
-    cite: tuple[str, ...] = Field(min_length=1)
+    cite: tuple[str, ...] = ()
     sovereignty_cost: _EstimateIn
     effects: dict[str, _EstimateIn] = Field(default_factory=dict)
     gains: dict[str, _EstimateIn] = Field(default_factory=dict)
@@ -607,36 +627,8 @@ class _EventIn(_Raw):
     cite: tuple[str, ...] = Field(min_length=1)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _loc(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _shape(model: type[M], data: Any, file: str, entry: str | None, prefix: str = "") -> M:
-    """Validate ``data`` against ``model``; raise one clear error for the first problem."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = _loc([prefix, *err["loc"]] if prefix else err["loc"]) or None
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            allowed = (
-                ", ".join((f.alias or name) for name, f in model.model_fields.items()) if len(err["loc"]) == 1 else None
-            )
-            msg = "unknown key" + (f" (allowed: {allowed})" if allowed else "")
-        elif kind == "missing":
-            msg = "required key is missing"
-        elif kind == "literal_error":
-            msg = f"{err['msg'].replace('Input should be', 'must be')} (got {err['input']!r})"
-        else:
-            msg = f"{err['msg']} (got {err['input']!r})"
-        raise EvidenceError(file, entry, where, msg) from None
+    return shape(model, data, file=file, entry=entry, prefix=prefix, error=EvidenceError)
 
 
 # --------------------------------------------------------------------------
@@ -681,9 +673,78 @@ def load_evidence(root: str | Path | None = None) -> Evidence:
     return _Loader(Path(root) if root is not None else default_seeds_dir()).load()
 
 
+def extend_evidence(
+    ev: Evidence,
+    *,
+    file: str,
+    members: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    relations: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    proposals: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    gains: Sequence[tuple[str, str, str, Mapping[str, Any]]] = (),
+) -> Evidence:
+    """Return a copy of ``ev`` with hypothetical states, relations and proposals added.
+
+    Entries have the same shape as in ``seeds/`` and go through the same
+    checks, with two differences: they need no citation, and a value marked
+    ``documented = false`` may have any range inside its scale (it is the
+    scenario author's stated assumption, not a gap in the documents).
+
+    Parameters
+    ----------
+    ev
+        The evidence base to extend (left unchanged).
+    file
+        The file the entries come from, for error messages.
+    members, relations, proposals
+        ``(entry, table)`` pairs; ``entry`` names the entry in messages.
+    gains
+        ``(entry, proposal id, member id, estimate table)``: a material gain
+        of a (new) member from a proposal.
+
+    Raises
+    ------
+    EvidenceError
+        For the first problem, naming ``file``, the entry and the field.
+    """
+    loader = _Loader(ev.root, custom=True)
+    loader.sources = dict(ev.sources)
+    loader.scales = dict(ev.scales)
+    loader.dims = ev.dimensions
+    loader.orgs = dict(ev.organisations)
+    loader.members = dict(ev.members)
+    loader.stages = dict(ev.stages)
+    for entry, data in members:
+        loader._add_member(data, file, entry)
+    new_relations = [loader._relation(_shape(_RelationIn, data, file, entry), file, entry) for entry, data in relations]
+    all_proposals = dict(ev.proposals)
+    for entry, data in proposals:
+        raw = _shape(_ProposalIn, data, file, entry)
+        if raw.id in all_proposals:
+            raise EvidenceError(file, entry, "id", f"{raw.id!r} is already a proposal in the evidence base")
+        all_proposals[raw.id] = loader._proposal(raw, file, entry)
+    for entry, pid, mid, data in gains:
+        prop = all_proposals.get(pid)
+        if prop is None:
+            raise EvidenceError(file, entry, None, f"unknown proposal {pid!r}: {did_you_mean(pid, all_proposals)}")
+        est = loader._estimate(_shape(_EstimateIn, data, file, entry), "gain", file, entry, "")
+        all_proposals[pid] = replace(prop, gains=MappingProxyType({**prop.gains, mid: est}))
+    aliases = dict(ev._aliases)
+    for m in loader.members.values():
+        for alias in (m.id, m.name):
+            aliases.setdefault(_norm(alias), m.id)
+    return replace(
+        ev,
+        members=MappingProxyType(loader.members),
+        relations=(*ev.relations, *new_relations),
+        proposals=MappingProxyType(all_proposals),
+        _aliases=MappingProxyType(aliases),
+    )
+
+
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, custom: bool = False) -> None:
         self.root = root
+        self.custom = custom
         self.sources: dict[str, Source] = {}
         self.scales: dict[str, Scale] = {}
         self.dims: tuple[Dimension, ...] = ()
@@ -764,7 +825,7 @@ class _Loader:
         if not low <= value <= high:
             raise EvidenceError(file, entry, where, f"value {value} lies outside its range [{low}, {high}]")
         lo, hi = sc.bounds
-        if not raw.documented and high - low < UNDOCUMENTED_MIN_WIDTH * sc.width - 1e-9:
+        if not raw.documented and not self.custom and high - low < UNDOCUMENTED_MIN_WIDTH * sc.width - 1e-9:
             raise EvidenceError(
                 file,
                 entry,
@@ -898,84 +959,92 @@ class _Loader:
         files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
         if not files:
             raise EvidenceError("members/", None, None, "no member files found")
-        dim_ids = [d.id for d in self.dims]
         for path in files:
             file = f"members/{path.name}"
             data = self._read(file)
             entry = str(data.get("id", path.stem))
-            raw = _shape(_MemberIn, data, file, entry)
-            if raw.id != path.stem:
+            if data.get("id", path.stem) != path.stem:
                 raise EvidenceError(file, entry, "id", f"must match the file name ({path.stem!r})")
-            if raw.id in self.members:
-                raise EvidenceError(file, entry, "id", "duplicate member id")
-            status = []
-            for i, s in enumerate(raw.status):
-                where = f"status[{i}]"
-                since = self._date(s.since, file, entry, f"{where}.since")
-                until = self._date(s.until, file, entry, f"{where}.until") if s.until else None
-                if until is not None and until < since:
-                    raise EvidenceError(file, entry, f"{where}.until", f"ends ({until}) before it starts ({since})")
-                status.append(
-                    StatusPeriod(s.status, since, until, s.note, self._cites(s.cite, file, entry, f"{where}.cite"))
-                )
-            tables = {}
-            for table_name, table in (("positions", raw.positions), ("salience", raw.salience)):
-                extra = sorted(set(table) - set(dim_ids))
-                if extra:
-                    raise EvidenceError(
-                        file,
-                        entry,
-                        f"{table_name}.{extra[0]}",
-                        f"unknown dimension (allowed: {', '.join(dim_ids)})",
-                    )
-                missing = [d for d in dim_ids if d not in table]
-                if missing:
-                    raise EvidenceError(
-                        file,
-                        entry,
-                        f"{table_name}.{missing[0]}",
-                        "missing: every dimension needs a value or an explicit `{ documented = false }`",
-                    )
-                scale = "position" if table_name == "positions" else "salience"
-                tables[table_name] = MappingProxyType(
-                    {d: self._estimate(table[d], scale, file, entry, f"{table_name}.{d}") for d in dim_ids}
-                )
-            options: dict[str, Estimate] = {}
-            for i, opt in enumerate(raw.outside_options):
-                where = f"outside_options[{i}]"
-                self._ref(opt.org, self.orgs, "organisation", file, entry, f"{where}.org")
-                options[opt.org] = self._estimate(opt, "outside_option", file, entry, where)
-            member = Member(
-                id=raw.id,
-                name=raw.name,
-                name_ru=raw.name_ru,
-                group=raw.group,
-                summary=raw.summary,
-                active=raw.active,
-                status=tuple(status),
-                capability=self._estimate(raw.capability, "capability", file, entry, "capability"),
-                sovereignty_sensitivity=self._estimate(
-                    raw.sovereignty_sensitivity, "sovereignty_sensitivity", file, entry, "sovereignty_sensitivity"
-                ),
-                relative_gains=self._estimate(raw.relative_gains, "relative_gains", file, entry, "relative_gains"),
-                positions=tables["positions"],
-                salience=tables["salience"],
-                outside_options=MappingProxyType(options),
-                shifts=(),
-                file=file,
+            self._add_member(data, file, entry)
+
+    def _add_member(self, data: Mapping[str, Any], file: str, entry: str) -> Member:
+        """Validate one member profile and add it to :attr:`members`."""
+        dim_ids = [d.id for d in self.dims]
+        raw = _shape(_MemberIn, data, file, entry)
+        if raw.id in self.members:
+            raise EvidenceError(file, entry, "id", f"{raw.id!r} is already a state in the evidence base")
+        if not raw.status and not self.custom:
+            raise EvidenceError(file, entry, "status", "at least one [[status]] period is required")
+        status = []
+        for i, s in enumerate(raw.status):
+            where = f"status[{i}]"
+            since = self._date(s.since, file, entry, f"{where}.since")
+            until = self._date(s.until, file, entry, f"{where}.until") if s.until else None
+            if until is not None and until < since:
+                raise EvidenceError(file, entry, f"{where}.until", f"ends ({until}) before it starts ({since})")
+            status.append(
+                StatusPeriod(s.status, since, until, s.note, self._cites(s.cite, file, entry, f"{where}.cite"))
             )
-            fields = member.base_parameters()
-            shifts = []
-            for i, sh in enumerate(raw.shifts):
-                where = f"shifts[{i}]"
-                if sh.field is None:
-                    raise EvidenceError(file, entry, f"{where}.field", "required key is missing")
-                if sh.field not in fields:
-                    raise EvidenceError(
-                        file, entry, f"{where}.field", f"unknown field {sh.field!r}: {did_you_mean(sh.field, fields)}"
-                    )
-                shifts.append(Shift(sh.start, sh.field, self._estimate(sh, _scale_of(sh.field), file, entry, where)))
-            self.members[raw.id] = replace(member, shifts=tuple(shifts))
+        tables = {}
+        for table_name, table in (("positions", raw.positions), ("salience", raw.salience)):
+            extra = sorted(set(table) - set(dim_ids))
+            if extra:
+                raise EvidenceError(
+                    file,
+                    entry,
+                    f"{table_name}.{extra[0]}",
+                    f"unknown dimension (allowed: {', '.join(dim_ids)})",
+                )
+            missing = [d for d in dim_ids if d not in table]
+            if missing:
+                raise EvidenceError(
+                    file,
+                    entry,
+                    f"{table_name}.{missing[0]}",
+                    "missing: every dimension needs a value or an explicit `{ documented = false }`",
+                )
+            scale = "position" if table_name == "positions" else "salience"
+            tables[table_name] = MappingProxyType(
+                {d: self._estimate(table[d], scale, file, entry, f"{table_name}.{d}") for d in dim_ids}
+            )
+        options: dict[str, Estimate] = {}
+        for i, opt in enumerate(raw.outside_options):
+            where = f"outside_options[{i}]"
+            self._ref(opt.org, self.orgs, "organisation", file, entry, f"{where}.org")
+            options[opt.org] = self._estimate(opt, "outside_option", file, entry, where)
+        member = Member(
+            id=raw.id,
+            name=raw.name,
+            name_ru=raw.name_ru,
+            group=raw.group,
+            summary=raw.summary,
+            active=raw.active,
+            status=tuple(status),
+            capability=self._estimate(raw.capability, "capability", file, entry, "capability"),
+            sovereignty_sensitivity=self._estimate(
+                raw.sovereignty_sensitivity, "sovereignty_sensitivity", file, entry, "sovereignty_sensitivity"
+            ),
+            relative_gains=self._estimate(raw.relative_gains, "relative_gains", file, entry, "relative_gains"),
+            positions=tables["positions"],
+            salience=tables["salience"],
+            outside_options=MappingProxyType(options),
+            shifts=(),
+            file=file,
+        )
+        fields = member.base_parameters()
+        shifts = []
+        for i, sh in enumerate(raw.shifts):
+            where = f"shifts[{i}]"
+            if sh.field is None:
+                raise EvidenceError(file, entry, f"{where}.field", "required key is missing")
+            if sh.field not in fields:
+                raise EvidenceError(
+                    file, entry, f"{where}.field", f"unknown field {sh.field!r}: {did_you_mean(sh.field, fields)}"
+                )
+            shifts.append(Shift(sh.start, sh.field, self._estimate(sh, _scale_of(sh.field), file, entry, where)))
+        member = replace(member, shifts=tuple(shifts))
+        self.members[raw.id] = member
+        return member
 
     def _load_relations(self) -> tuple[Relation, ...]:
         file = "relations.toml"
@@ -985,20 +1054,21 @@ class _Loader:
             raise EvidenceError(file, None, "relation", "expected [[relation]] tables")
         out = []
         for i, item in enumerate(items):
-            entry = f"relation[{i}]"
-            raw = _shape(_RelationIn, item, file, entry)
-            entry = f"{raw.a}-{raw.b} ({raw.kind})"
-            self._ref(raw.a, self.members, "member", file, entry, "a")
-            self._ref(raw.b, self.members, "member", file, entry, "b")
-            if raw.a == raw.b:
-                raise EvidenceError(file, entry, "b", "a relation needs two different states")
-            est = self._estimate(raw, "relation", file, entry, "value")
-            shifts = tuple(
-                Shift(s.start, "intensity", self._estimate(s, "relation", file, entry, f"shifts[{j}]"))
-                for j, s in enumerate(raw.shifts)
-            )
-            out.append(Relation(raw.a, raw.b, raw.kind, raw.symmetric, est, shifts))
+            raw = _shape(_RelationIn, item, file, f"relation[{i}]")
+            out.append(self._relation(raw, file, f"{raw.a}-{raw.b} ({raw.kind})"))
         return tuple(out)
+
+    def _relation(self, raw: _RelationIn, file: str, entry: str) -> Relation:
+        self._ref(raw.a, self.members, "member", file, entry, "a")
+        self._ref(raw.b, self.members, "member", file, entry, "b")
+        if raw.a == raw.b:
+            raise EvidenceError(file, entry, "b", "a relation needs two different states")
+        est = self._estimate(raw, "relation", file, entry, "value")
+        shifts = tuple(
+            Shift(s.start, "intensity", self._estimate(s, "relation", file, entry, f"shifts[{j}]"))
+            for j, s in enumerate(raw.shifts)
+        )
+        return Relation(raw.a, raw.b, raw.kind, raw.symmetric, est, shifts)
 
     def _load_stages(self) -> None:
         file = "stages.toml"
@@ -1013,55 +1083,56 @@ class _Loader:
     def _load_proposals(self) -> dict[str, Proposal]:
         file = "proposals.toml"
         out: dict[str, Proposal] = {}
-        dim_ids = [d.id for d in self.dims]
         for entry, item in self._entries(self._read(file), "proposal", file):
             raw = _shape(_ProposalIn, item, file, entry)
-            for j, sp in enumerate(raw.sponsors):
-                self._ref(sp, self.members, "member", file, entry, f"sponsors[{j}]")
-            if not raw.sponsors and not raw.sponsor_note:
-                raise EvidenceError(file, entry, "sponsor_note", "required when `sponsors` is empty (say why)")
-            effects = {}
-            for d, e in raw.effects.items():
-                if d not in dim_ids:
-                    raise EvidenceError(
-                        file, entry, f"effects.{d}", f"unknown dimension (allowed: {', '.join(dim_ids)})"
-                    )
-                effects[d] = self._estimate(e, "effect", file, entry, f"effects.{d}")
-            gains = {}
-            for mid, e in raw.gains.items():
-                self._ref(mid, self.members, "member", file, entry, f"gains.{mid}")
-                gains[mid] = self._estimate(e, "gain", file, entry, f"gains.{mid}")
-            if gains and raw.default_gain is None:
-                raise EvidenceError(
-                    file,
-                    entry,
-                    "default_gain",
-                    "required when `gains` lists members (the gain of everyone else, or `{ documented = false }`)",
-                )
-            default = (
-                self._estimate(raw.default_gain, "gain", file, entry, "default_gain") if raw.default_gain else None
-            )
-            if raw.kind == "policy" and not effects and default is None:
-                raise EvidenceError(file, entry, "effects", "a policy proposal needs effects or gains")
-            out[raw.id] = Proposal(
-                id=raw.id,
-                name=raw.name,
-                kind=raw.kind,
-                sponsors=raw.sponsors,
-                sponsor_note=raw.sponsor_note,
-                years=raw.years,
-                years_documented=raw.years_documented,
-                depth=raw.depth,
-                admits_opt_out=raw.admits_opt_out,
-                divisible=raw.divisible and raw.kind == "policy",
-                summary=raw.summary,
-                cites=self._cites(raw.cite, file, entry, "cite"),
-                sovereignty_cost=self._estimate(raw.sovereignty_cost, "cost", file, entry, "sovereignty_cost"),
-                effects=MappingProxyType(effects),
-                gains=MappingProxyType(gains),
-                default_gain=default,
-            )
+            out[raw.id] = self._proposal(raw, file, entry)
         return out
+
+    def _proposal(self, raw: _ProposalIn, file: str, entry: str) -> Proposal:
+        dim_ids = [d.id for d in self.dims]
+        if not raw.cite and not self.custom:
+            raise EvidenceError(file, entry, "cite", "required key is missing")
+        for j, sp in enumerate(raw.sponsors):
+            self._ref(sp, self.members, "member", file, entry, f"sponsors[{j}]")
+        if not raw.sponsors and not raw.sponsor_note:
+            raise EvidenceError(file, entry, "sponsor_note", "required when `sponsors` is empty (say why)")
+        effects = {}
+        for d, e in raw.effects.items():
+            if d not in dim_ids:
+                raise EvidenceError(file, entry, f"effects.{d}", f"unknown dimension (allowed: {', '.join(dim_ids)})")
+            effects[d] = self._estimate(e, "effect", file, entry, f"effects.{d}")
+        gains = {}
+        for mid, e in raw.gains.items():
+            self._ref(mid, self.members, "member", file, entry, f"gains.{mid}")
+            gains[mid] = self._estimate(e, "gain", file, entry, f"gains.{mid}")
+        if gains and raw.default_gain is None:
+            raise EvidenceError(
+                file,
+                entry,
+                "default_gain",
+                "required when `gains` lists members (the gain of everyone else, or `{ documented = false }`)",
+            )
+        default = self._estimate(raw.default_gain, "gain", file, entry, "default_gain") if raw.default_gain else None
+        if raw.kind == "policy" and not effects and default is None:
+            raise EvidenceError(file, entry, "effects", "a policy proposal needs effects or gains")
+        return Proposal(
+            id=raw.id,
+            name=raw.name,
+            kind=raw.kind,
+            sponsors=raw.sponsors,
+            sponsor_note=raw.sponsor_note,
+            years=raw.years,
+            years_documented=raw.years_documented,
+            depth=raw.depth,
+            admits_opt_out=raw.admits_opt_out,
+            divisible=raw.divisible and raw.kind == "policy",
+            summary=raw.summary,
+            cites=self._cites(raw.cite, file, entry, "cite"),
+            sovereignty_cost=self._estimate(raw.sovereignty_cost, "cost", file, entry, "sovereignty_cost"),
+            effects=MappingProxyType(effects),
+            gains=MappingProxyType(gains),
+            default_gain=default,
+        )
 
     def _load_summits(self) -> dict[int, str]:
         file = "summits.toml"

@@ -47,9 +47,13 @@ def ensemble_table(ev: Evidence, res: EnsembleResult) -> list[RenderableType]:
     return [head, t]
 
 
-def expansion_table(ev: Evidence, results: Sequence[tuple[str, EnsembleResult]]) -> list[RenderableType]:
+def expansion_table(
+    ev: Evidence,
+    results: Sequence[tuple[str, EnsembleResult]],
+    title: str = "Pass rate as the SCO expands (sco_consensus, negotiation on)",
+) -> list[RenderableType]:
     """Pass rates with intervals per stage and proposal, with the Coleman baseline."""
-    t = Table(title="Pass rate as the SCO expands (sco_consensus, negotiation on)")
+    t = Table(title=title)
     for col in (
         "proposal",
         "stage",
