@@ -95,7 +95,9 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--year", type=int, default=None, help="profiles as of this year (default: the stage's year)")
         p.add_argument("--candidates", default="", help="comma-separated candidates for an admission")
         p.add_argument(
-            "--rule", default="sco_consensus", help="sco_consensus, unanimity, consensus_minus_one, simple_majority"
+            "--rule",
+            default=None,
+            help="sco_consensus (default), unanimity, consensus_minus_one, simple_majority; or a scenario's rule label",
         )
         p.add_argument("--no-negotiation", action="store_true", help="a single vote, no concessions")
         p.add_argument("--seed", type=int, default=None, help="random seed (default 2024, or the scenario's)")
@@ -180,17 +182,24 @@ def _run_scenario(args: argparse.Namespace) -> list[RenderableType]:
     ) as bar:
         result = run(scenario, workers=args.workers, progress=bar.update)
     write_run(result, target, force=args.force, charts=not args.no_charts)
-    rows = sorted(
-        ((c.stage.label, res) for c, res in zip(cells(scenario), result.ensembles, strict=True)),
-        key=lambda r: scenario.proposals.index(r[1].setting.proposal),
-    )
-    title = (
-        f"{scenario.name}: {scenario.rule_name}, preferences {scenario.preferences}, "
-        f"negotiation {'on' if scenario.negotiation else 'off'}, {scenario.replications:,} replications, "
-        f"seed {scenario.seed}"
-    )
+    parts: list[RenderableType] = []
+    for choice in scenario.rules:
+        rows = sorted(
+            (
+                (c.stage.label, res)
+                for c, res in zip(cells(scenario), result.ensembles, strict=True)
+                if c.rule == choice.label
+            ),
+            key=lambda r: scenario.proposals.index(r[1].setting.proposal),
+        )
+        title = (
+            f"{scenario.name}: {choice.label}, preferences {scenario.preferences}, "
+            f"negotiation {'on' if scenario.negotiation else 'off'}, {scenario.replications:,} replications, "
+            f"seed {scenario.seed}"
+        )
+        parts += reports.expansion_table(scenario.evidence, rows, title=title)
     return [
-        *reports.expansion_table(scenario.evidence, rows, title=title),
+        *parts,
         f"wrote {target}/ (results.csv, members.csv, "
         f"{'charts, ' if not args.no_charts else ''}summary.json) in {result.wall_time:.1f} s",
     ]
@@ -202,7 +211,10 @@ def _explain_scenario(args: argparse.Namespace) -> list[RenderableType]:
         raise InputError(None, None, "--stage", f"choose a stage: {', '.join(scenario.labels)}")
     if args.scenario_proposal is None and len(scenario.proposals) > 1:
         raise InputError(None, None, "--proposal", f"choose a proposal: {', '.join(scenario.proposals)}")
+    if args.rule is None and len(scenario.rules) > 1:
+        raise InputError(None, None, "--rule", f"choose a rule: {', '.join(scenario.rule_labels)}")
     stage = scenario.stage(args.stage) if args.stage is not None else scenario.stages[0]
+    choice = scenario.rule(args.rule) if args.rule is not None else scenario.rules[0]
     pid = args.scenario_proposal or scenario.proposals[0]
     if pid not in scenario.proposals:
         raise InputError(None, None, "--proposal", f"not in the scenario: {did_you_mean(pid, scenario.proposals)}")
@@ -210,7 +222,7 @@ def _explain_scenario(args: argparse.Namespace) -> list[RenderableType]:
         scenario.evidence,
         scenario.setting(stage, pid),
         seed=scenario.seed,
-        rule=scenario.rule_for(stage),
+        rule=scenario.rule_for(stage, choice),
         negotiation=scenario.negotiation,
         constants=scenario.constants,
     )
@@ -232,7 +244,7 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         sc = _scenario(args)
         parts = [
             f"{args.scenario}: OK: {sc.name!r}: {len(sc.stages)} stages x {len(sc.proposals)} proposals, "
-            f"{sc.replications:,} replications, rule {sc.rule_name}, seed {sc.seed}"
+            f"{sc.replications:,} replications, rules {', '.join(sc.rule_labels)}, seed {sc.seed}"
         ]
     elif args.command == "plot":
         saved = read_run(args.directory)
@@ -274,7 +286,7 @@ def _run_evidence_command(args: argparse.Namespace) -> list[RenderableType]:
             setting,
             replications=args.replications,
             seed=args.seed,
-            rule=make_rule(args.rule, setting.members),
+            rule=make_rule(args.rule or "sco_consensus", setting.members),
             preferences="impartial" if args.impartial else "documents",
             negotiation=not args.no_negotiation,
         )
@@ -282,7 +294,11 @@ def _run_evidence_command(args: argparse.Namespace) -> list[RenderableType]:
     elif args.command == "explain":
         setting = _setting(ev, args)
         story = narrate(
-            ev, setting, seed=args.seed, rule=make_rule(args.rule, setting.members), negotiation=not args.no_negotiation
+            ev,
+            setting,
+            seed=args.seed,
+            rule=make_rule(args.rule or "sco_consensus", setting.members),
+            negotiation=not args.no_negotiation,
         )
         parts = [Text(render(story, ev))]
     elif args.command == "expansion":

@@ -1,6 +1,6 @@
 """Run a scenario: every stage × proposal ensemble, serially or on an executor.
 
-Each cell (a stage and a proposal) is an ensemble of ``scenario.replications``
+Each cell (a stage, a rule and a proposal) is an ensemble of ``scenario.replications``
 seeded by ``scenario.seed`` exactly as :func:`~sim.ensemble.run_ensemble`
 seeds it, so a row of ``results.csv`` can be reproduced with ``scosim
 simulate``.  The ensemble is cut into batches of chunks
@@ -56,19 +56,20 @@ RESULT_COLUMNS = (
     "mean_depth",
     "coleman",
 )
-"""Columns of ``results.csv``, one row per stage × proposal."""
+"""Columns of ``results.csv``, one row per stage × rule × proposal."""
 
 MEMBER_COLUMNS = (
     "stage",
     "year",
     "proposal",
+    "rule",
     "member",
     "support_rate",
     "objection_rate",
     "opt_out_rate",
     "pivotal_rate",
 )
-"""Columns of ``members.csv``, one row per stage × proposal × member."""
+"""Columns of ``members.csv``, one row per stage × rule × proposal × member."""
 
 Progress = Callable[[int], object]
 """Called with the number of replications just finished."""
@@ -76,9 +77,10 @@ Progress = Callable[[int], object]
 
 @dataclass(frozen=True)
 class Cell:
-    """One ensemble of a scenario: a stage and a proposal."""
+    """One ensemble of a scenario: a stage, a rule and a proposal."""
 
     stage: ScenarioStage
+    rule: str
     proposal: str
     setting: Setting
     options: dict[str, Any]
@@ -125,13 +127,16 @@ class ScenarioRun:
 
 
 def cells(scenario: Scenario) -> list[Cell]:
-    """List the stage × proposal ensembles of a scenario, in output order (stage-major)."""
+    """List the stage × rule × proposal ensembles of a scenario, in output order (stage-major)."""
     out = []
     for stage in scenario.stages:
-        rule = scenario.rule_for(stage)
-        for pid in scenario.proposals:
-            options = model_options(rule, scenario.preferences, scenario.negotiation, scenario.constants, scenario.seed)
-            out.append(Cell(stage, pid, scenario.setting(stage, pid), options))
+        for choice in scenario.rules:
+            rule = scenario.rule_for(stage, choice)
+            for pid in scenario.proposals:
+                options = model_options(
+                    rule, scenario.preferences, scenario.negotiation, scenario.constants, scenario.seed
+                )
+                out.append(Cell(stage, choice.label, pid, scenario.setting(stage, pid), options))
     return out
 
 
@@ -206,13 +211,11 @@ def run(
         )
         for c, cell in enumerate(plan)
     )
-    results, members = tables(scenario, plan, ensembles)
+    results, members = tables(plan, ensembles)
     return ScenarioRun(scenario, results, members, ensembles, time.perf_counter() - start, workers)
 
 
-def tables(
-    scenario: Scenario, plan: Sequence[Cell], ensembles: Sequence[EnsembleResult]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def tables(plan: Sequence[Cell], ensembles: Sequence[EnsembleResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the results and member tables of a run."""
     rows, member_rows = [], []
     for cell, res in zip(plan, ensembles, strict=True):
@@ -223,7 +226,7 @@ def tables(
                 "year": cell.stage.year,
                 "n_members": len(cell.stage.members),
                 "proposal": cell.proposal,
-                "rule": scenario.rule_name,
+                "rule": cell.rule,
                 "replications": res.replications,
                 "pass_rate": res.pass_rate,
                 "ci_low": lo,
@@ -238,7 +241,13 @@ def tables(
         )
         for member, rates in res.member_rates().items():
             member_rows.append(
-                {"stage": cell.stage.label, "year": cell.stage.year, "proposal": cell.proposal, "member": member}
+                {
+                    "stage": cell.stage.label,
+                    "year": cell.stage.year,
+                    "proposal": cell.proposal,
+                    "rule": cell.rule,
+                    "member": member,
+                }
                 | rates
             )
     return (

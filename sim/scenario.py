@@ -43,6 +43,7 @@ from sim.validation import shape
 
 __all__ = [
     "MAX_REPLICATIONS",
+    "RuleChoice",
     "Scenario",
     "ScenarioStage",
     "load_scenario",
@@ -140,6 +141,7 @@ class RuleTable(_In):
     """A decision rule given as a table (needed for weighted voting)."""
 
     kind: Literal["sco_consensus", "unanimity", "consensus_minus_one", "simple_majority", "qualified_majority"]
+    label: str | None = Field(default=None, min_length=1, description="name in the results (default: kind)")
     weights: dict[str, float] | Literal["capability", "equal"] | None = Field(
         default=None, description="weight by member, or 'capability' (best estimates) or 'equal'"
     )
@@ -172,7 +174,9 @@ class ScenarioIn(_In):
     seed: int = Field(ge=0, le=2**63 - 1, description="root seed of every random draw")
     replications: int = Field(default=10_000, ge=1, le=MAX_REPLICATIONS, description="Monte Carlo replications")
     proposals: list[str] = Field(min_length=1, description="proposal ids (see `scosim list proposals`)")
-    rule: RuleName | RuleTable = "sco_consensus"
+    rule: RuleName | RuleTable | list[RuleName | RuleTable] = Field(
+        default="sco_consensus", description="a rule, or a list of rules to compare on the same draws"
+    )
     preferences: Literal["documents", "impartial"] = "documents"
     negotiation: bool = Field(default=True, description="false: one vote, no concessions")
     stages: list[StageIn] = Field(min_length=1)
@@ -216,12 +220,25 @@ class ScenarioStage:
 
 
 @dataclass(frozen=True)
+class RuleChoice:
+    """One decision rule of a scenario: its label, its specification and its rule object per stage.
+
+    A weighted rule depends on who is in the stage, so there is one
+    :class:`~sim.rules.Rule` per stage, in stage order.
+    """
+
+    label: str
+    spec: str | Mapping[str, Any]
+    per_stage: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated scenario, resolved against the evidence base.
 
     ``evidence`` includes the scenario's own states and proposals.  ``rules``
-    holds the decision rule for each stage (a weighted rule depends on who is
-    in the stage).
+    lists the decision rules to run (usually one; several to compare them on
+    the same draws).
     """
 
     name: str
@@ -230,8 +247,7 @@ class Scenario:
     replications: int
     proposals: tuple[str, ...]
     stages: tuple[ScenarioStage, ...]
-    rule_spec: str | Mapping[str, Any]
-    rules: tuple[Rule, ...]
+    rules: tuple[RuleChoice, ...]
     preferences: Literal["documents", "impartial"]
     negotiation: bool
     constants: ModelConstants
@@ -241,9 +257,16 @@ class Scenario:
     custom_proposals: tuple[Mapping[str, Any], ...] = ()
 
     @property
-    def rule_name(self) -> str:
-        """Name of the decision rule."""
-        return self.rule_spec if isinstance(self.rule_spec, str) else str(self.rule_spec["kind"])
+    def rule_labels(self) -> tuple[str, ...]:
+        """Labels of the decision rules."""
+        return tuple(r.label for r in self.rules)
+
+    def rule(self, label: str) -> RuleChoice:
+        """Look a rule up by label."""
+        for r in self.rules:
+            if r.label == label:
+                return r
+        raise InputError(None, None, "--rule", f"unknown rule {label!r}: {did_you_mean(label, self.rule_labels)}")
 
     def stage(self, label: str) -> ScenarioStage:
         """Look a stage up by label (case-insensitive)."""
@@ -257,9 +280,9 @@ class Scenario:
         """Stage labels in order."""
         return tuple(s.label for s in self.stages)
 
-    def rule_for(self, stage: ScenarioStage) -> Rule:
-        """Return the decision rule of ``stage``."""
-        return self.rules[self.stages.index(stage)]
+    def rule_for(self, stage: ScenarioStage, rule: RuleChoice | None = None) -> Rule:
+        """Return the decision rule (default: the first) of ``stage``."""
+        return (rule or self.rules[0]).per_stage[self.stages.index(stage)]
 
     def setting(self, stage: ScenarioStage, proposal: str) -> Setting:
         """Return the decision setting of one stage and proposal."""
@@ -286,7 +309,9 @@ class Scenario:
             "seed": self.seed,
             "replications": self.replications,
             "proposals": list(self.proposals),
-            "rule": self.rule_spec if isinstance(self.rule_spec, str) else dict(self.rule_spec),
+            "rules": [
+                {"label": r.label, "rule": r.spec if isinstance(r.spec, str) else dict(r.spec)} for r in self.rules
+            ],
             "preferences": self.preferences,
             "negotiation": self.negotiation,
             "stages": [
@@ -404,7 +429,7 @@ class _Resolver:
                     f"custom_proposals[{i}].id", f"{p.id!r} is declared but not listed in `proposals` (add it there)"
                 )
         stages = self.stages(proposals)
-        rules = tuple(self.rule(stage) for stage in stages)
+        rules = self.rules(stages)
         return Scenario(
             name=raw.name,
             description=raw.description,
@@ -412,7 +437,6 @@ class _Resolver:
             replications=raw.replications,
             proposals=tuple(proposals),
             stages=stages,
-            rule_spec=self.rule_spec(),
             rules=rules,
             preferences=raw.preferences,
             negotiation=raw.negotiation,
@@ -585,52 +609,61 @@ class _Resolver:
 
     # -- rule and constants --------------------------------------------------
 
-    def rule_spec(self) -> str | dict[str, Any]:
-        rule = self.raw.rule
-        if isinstance(rule, str):
-            return rule
-        spec = rule.model_dump(exclude_none=True)
-        if isinstance(rule.weights, dict):
-            spec["weights"] = {self.state(k, f"rule.weights.{k}"): v for k, v in rule.weights.items()}
-        return spec
+    def rules(self, stages: Sequence[ScenarioStage]) -> tuple[RuleChoice, ...]:
+        raw = self.raw.rule
+        items = raw if isinstance(raw, list) else [raw]
+        out: list[RuleChoice] = []
+        for i, rule in enumerate(items):
+            where = f"rule[{i}]" if isinstance(raw, list) else "rule"
+            spec: str | dict[str, Any]
+            label: str
+            if isinstance(rule, str):
+                label, spec = str(rule), str(rule)
+            else:
+                label = rule.label or rule.kind
+                spec = rule.model_dump(exclude_none=True)
+                if isinstance(rule.weights, dict):
+                    spec["weights"] = {self.state(k, f"{where}.weights.{k}"): v for k, v in rule.weights.items()}
+            if label in [r.label for r in out]:
+                raise self.fail(where, f"two rules are labelled {label!r} (give a table with a distinct `label`)")
+            per_stage = tuple(self.rule(rule, spec, stage, where) for stage in stages)
+            out.append(RuleChoice(label, spec, per_stage))
+        return tuple(out)
 
-    def rule(self, stage: ScenarioStage) -> Rule:
-        rule = self.raw.rule
+    def rule(self, rule: str | RuleTable, spec: Any, stage: ScenarioStage, where: str) -> Rule:
         if isinstance(rule, str):
             return make_rule(rule, stage.members)
         if rule.kind != "qualified_majority":
             extra = [k for k in ("weights", "quota", "quota_share", "capability_quota") if getattr(rule, k) is not None]
             if extra or rule.min_members:
-                raise self.fail(f"rule.{extra[0] if extra else 'min_members'}", "only qualified_majority takes it")
+                raise self.fail(f"{where}.{extra[0] if extra else 'min_members'}", "only qualified_majority takes it")
             return make_rule(rule.kind, stage.members)
         if rule.weights is None:
-            raise self.fail("rule.weights", "required for qualified_majority (by member, 'capability' or 'equal')")
+            raise self.fail(f"{where}.weights", "required for qualified_majority (by member, 'capability' or 'equal')")
         if (rule.quota is None) == (rule.quota_share is None):
-            raise self.fail("rule.quota", "give exactly one of `quota` (in weight units) or `quota_share` (0 to 1)")
+            raise self.fail(f"{where}.quota", "give exactly one of `quota` (weight units) or `quota_share` (0 to 1)")
         if rule.weights == "capability":
             weights = [self.ev.members[m].capability.value for m in stage.members]
         elif rule.weights == "equal":
             weights = [1.0] * len(stage.members)
         else:
-            spec = self.rule_spec()
-            assert isinstance(spec, dict)
             table = spec["weights"]
             missing = [m for m in stage.members if m not in table]
             if missing:
                 raise self.fail(
-                    "rule.weights",
+                    f"{where}.weights",
                     f"no weight for {', '.join(missing)} in stage {stage.label!r} (every member needs one)",
                 )
             weights = [float(table[m]) for m in stage.members]
         if any(w < 0 for w in weights):
-            raise self.fail("rule.weights", "weights must not be negative")
+            raise self.fail(f"{where}.weights", "weights must not be negative")
         quota = rule.quota if rule.quota is not None else (rule.quota_share or 0.0) * sum(weights)
         if quota > sum(weights) + 1e-9:
-            raise self.fail("rule.quota", f"{quota:g} exceeds the total weight {sum(weights):g} of {stage.label!r}")
+            raise self.fail(f"{where}.quota", f"{quota:g} exceeds the total weight {sum(weights):g} of {stage.label!r}")
         if rule.min_members > len(stage.members):
-            raise self.fail("rule.min_members", f"exceeds the {len(stage.members)} members of {stage.label!r}")
+            raise self.fail(f"{where}.min_members", f"exceeds the {len(stage.members)} members of {stage.label!r}")
         if rule.capability_quota is not None and len(stage.members) > 22:
-            raise self.fail("rule.capability_quota", "supported for up to 22 members")
+            raise self.fail(f"{where}.capability_quota", "supported for up to 22 members")
         return QualifiedMajority(
             weights=tuple(weights),
             quota=float(quota),
