@@ -157,6 +157,8 @@ def wilson_interval(
         denom = 1.0 + z**2 / n
         centre = (phat + z**2 / (2 * n)) / denom
         half = z * np.sqrt(phat * (1 - phat) / n + z**2 / (4 * n**2)) / denom
-    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
-    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
+    # The interval always contains the estimate; the clip removes rounding
+    # residue such as a lower bound of 1e-19 when nothing succeeded.
+    low = np.where(n > 0, np.clip(centre - half, 0.0, phat), 0.0)
+    high = np.where(n > 0, np.clip(centre + half, phat, 1.0), 1.0)
     return low, high

@@ -16,6 +16,7 @@ reproducible.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -88,8 +89,9 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _label(pid: str, names: Mapping[str, str] | None) -> str:
-    return (names or {}).get(pid, pid.replace("_", " "))
+def _label(pid: str, names: Mapping[str, str] | None, width: int = 32) -> str:
+    """Display name of a proposal, wrapped to lines of at most ``width`` characters."""
+    return textwrap.fill((names or {}).get(pid, pid.replace("_", " ")), width)
 
 
 def _rules(frame: pd.DataFrame) -> list[str]:
@@ -227,7 +229,7 @@ def plot_objections(
     who = [str(m) for m in dict.fromkeys(members[members["stage"].isin(order)]["member"])]
     ncols = min(columns, len(order))
     nrows = -(-len(panels) // ncols)
-    label_height = 0.3 + 0.055 * max(len(_label(p, names)) for p in proposals)
+    label_height = 0.3 + 0.055 * max(len(line) for p in proposals for line in _label(p, names).splitlines())
     with _style():
         fig = Figure(figsize=(width, nrows * (0.45 + 0.13 * len(who)) + label_height), layout="constrained")
         grid = fig.subplots(nrows, ncols, squeeze=False).ravel()

@@ -25,6 +25,7 @@ import pandas as pd
 from sim import __version__
 from sim.draws import Setting
 from sim.ensemble import (
+    BATCH_CHUNKS,
     Batch,
     EnsembleResult,
     Tally,
@@ -157,6 +158,7 @@ def run(
     workers: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    chunks_per_batch: int = BATCH_CHUNKS,
 ) -> ScenarioRun:
     """Run every stage × proposal ensemble of a scenario.
 
@@ -170,6 +172,9 @@ def run(
         Any :class:`concurrent.futures.Executor` to run the batches on.
     progress
         Called with the number of replications finished, as batches complete.
+    chunks_per_batch
+        Chunks of :data:`~sim.ensemble.CHUNK_SIZE` replications per task; it
+        bounds memory and sets the grain of parallelism, never the results.
 
     Returns
     -------
@@ -181,7 +186,7 @@ def run(
     start = time.perf_counter()
     ev = scenario.evidence
     plan = cells(scenario)
-    batches = plan_batches(scenario.replications, scenario.seed)
+    batches = plan_batches(scenario.replications, scenario.seed, chunks_per_batch=chunks_per_batch)
     tallies: dict[tuple[int, int], list[Tally]] = {}
     with _executor(workers, executor) as pool:
         if pool is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from sim.constants import ModelConstants
@@ -75,8 +75,27 @@ class AssumptionTable(_In):
     note: str | None = Field(default=None, description="why this value")
 
 
+def _toml_type(value: Any) -> str | None:
+    """Tag of a TOML value's type, to pick the branch of a union (``None``: no branch fits)."""
+    if isinstance(value, dict | BaseModel):
+        return "<table>"
+    if isinstance(value, list):
+        return "<list>"
+    if isinstance(value, str):
+        return "<name>"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "<number>"
+    return None
+
+
+def _by_type(expected: str) -> Discriminator:
+    """Pick a union's branch by the value's TOML type; otherwise say what was expected."""
+    return Discriminator(_toml_type, custom_error_type="wrong_type", custom_error_message=f"must be {expected}")
+
+
 Assumption = Annotated[
-    float | AssumptionTable,
+    Annotated[float, Tag("<number>")] | Annotated[AssumptionTable, Tag("<table>")],
+    _by_type("a number or a table { value, low, high, note }"),
     Field(description="a number (fixed) or a table { value, low, high, note }"),
 ]
 
@@ -142,13 +161,23 @@ class RuleTable(_In):
 
     kind: Literal["sco_consensus", "unanimity", "consensus_minus_one", "simple_majority", "qualified_majority"]
     label: str | None = Field(default=None, min_length=1, description="name in the results (default: kind)")
-    weights: dict[str, float] | Literal["capability", "equal"] | None = Field(
-        default=None, description="weight by member, or 'capability' (best estimates) or 'equal'"
-    )
+    weights: (
+        Annotated[
+            Annotated[dict[str, float], Tag("<table>")] | Annotated[Literal["capability", "equal"], Tag("<name>")],
+            _by_type("a table of weights by member, 'capability' or 'equal'"),
+        ]
+        | None
+    ) = Field(default=None, description="weight by member, or 'capability' (best estimates) or 'equal'")
     quota: float | None = Field(default=None, gt=0, description="weight the supporters must reach")
     quota_share: float | None = Field(default=None, gt=0, le=1, description="or: share of the total weight")
     min_members: int = Field(default=0, ge=0, description="minimum number of supporters")
     capability_quota: float | None = Field(default=None, gt=0, le=1, description="supporters' share of capability")
+
+
+RuleItem = Annotated[
+    Annotated[RuleName, Tag("<name>")] | Annotated[RuleTable, Tag("<table>")],
+    _by_type("a rule name or a table"),
+]
 
 
 class ConstantsIn(_In):
@@ -174,9 +203,12 @@ class ScenarioIn(_In):
     seed: int = Field(ge=0, le=2**63 - 1, description="root seed of every random draw")
     replications: int = Field(default=10_000, ge=1, le=MAX_REPLICATIONS, description="Monte Carlo replications")
     proposals: list[str] = Field(min_length=1, description="proposal ids (see `scosim list proposals`)")
-    rule: RuleName | RuleTable | list[RuleName | RuleTable] = Field(
-        default="sco_consensus", description="a rule, or a list of rules to compare on the same draws"
-    )
+    rule: Annotated[
+        Annotated[RuleName, Tag("<name>")]
+        | Annotated[RuleTable, Tag("<table>")]
+        | Annotated[list[RuleItem], Tag("<list>")],
+        _by_type("a rule name, a [rule] table, or a list of them"),
+    ] = Field(default="sco_consensus", description="a rule, or a list of rules to compare on the same draws")
     preferences: Literal["documents", "impartial"] = "documents"
     negotiation: bool = Field(default=True, description="false: one vote, no concessions")
     stages: list[StageIn] = Field(min_length=1)
@@ -460,7 +492,7 @@ class _Resolver:
             mid = m.id or _snake(m.name)
             if not re.match(_ID, mid):
                 raise self.fail(f"{where}.name", "give a name that starts with a letter, or an explicit `id`")
-            for alias in (mid, m.name):
+            for alias in (m.name, mid):
                 try:
                     known = ev.member(alias).id
                 except InputError:

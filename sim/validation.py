@@ -92,7 +92,7 @@ _KINDS = {
 def _is_tag(part: int | str) -> bool:
     """Whether a location part names a union branch rather than a field (``dict[str,float]``, ``str``)."""
     return isinstance(part, str) and (
-        any(c in part for c in "[(") or part.startswith("function-") or part in ("str", "int", "float", "bool")
+        part.startswith(("<", "function-")) or any(c in part for c in "[(") or part in ("str", "int", "float", "bool")
     )
 
 
