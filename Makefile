@@ -6,10 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCOSIM := $(BIN)/scosim
 
-.PHONY: run test lint typecheck backtest bench clean help
+DEFAULT_SCENARIO := scenarios/expansion_economic.toml
+
+.PHONY: run scenarios test lint typecheck backtest bench clean help
 
 help:
-	@echo "make run    - set up $(VENV) and run the main job on the default scenario"
+	@echo "make run    - set up $(VENV) and run the main job on the default scenario ($(DEFAULT_SCENARIO))"
+	@echo "make scenarios - run every scenario in scenarios/ into results/<name>/"
 	@echo "make test   - set up $(VENV) with test extras, lint, type-check and run the whole test suite"
 	@echo "make backtest - replay the recorded events and score the model"
 	@echo "make bench  - throughput benchmark (not a test)"
@@ -30,8 +33,10 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.stamp-run
 
 run: $(VENV)/.stamp-run
-	$(SCOSIM) summary
-	$(SCOSIM) expansion
+	$(SCOSIM) run $(DEFAULT_SCENARIO) --force
+
+scenarios: $(VENV)/.stamp-run
+	@for f in scenarios/*.toml; do $(SCOSIM) run $$f --force --workers 2 || exit 1; done
 
 backtest: $(VENV)/.stamp-run
 	$(SCOSIM) backtest
