@@ -28,7 +28,7 @@ import numpy.typing as npt
 from sim.constants import ModelConstants
 from sim.evidence import Estimate, Evidence, Proposal
 
-__all__ = ["Draws", "Setting", "draw", "layout", "triangular"]
+__all__ = ["Draws", "Setting", "draw", "layout", "parameter_names", "triangular"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,16 +67,18 @@ def triangular(u: FloatArray, low: FloatArray, mode: FloatArray, high: FloatArra
 
 @dataclass
 class _Layout:
-    """Flat list of estimates, in draw order, with the indices of each block."""
+    """Flat list of estimates, in draw order, each with a name (``member.field`` or ``proposal.field``)."""
 
     estimates: list[Estimate] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
-    def add(self, est: Estimate) -> int:
+    def add(self, est: Estimate, name: str) -> int:
         self.estimates.append(est)
+        self.names.append(name)
         return len(self.estimates) - 1
 
-    def add_fixed(self, low: float, mode: float, high: float) -> int:
-        return self.add(Estimate(mode, low, high, documented=False))
+    def add_fixed(self, low: float, mode: float, high: float, name: str) -> int:
+        return self.add(Estimate(mode, low, high, documented=False), name)
 
 
 @dataclass(frozen=True)
@@ -126,24 +128,26 @@ def layout(ev: Evidence, setting: Setting, constants: ModelConstants, pool: Sequ
     for i, mid in enumerate(setting.members):
         params = ev.members[mid].parameters(setting.year)
         for k, d in enumerate(dims):
-            pos[i, k] = lay.add(params[f"positions.{d}"])
-            sal[i, k] = lay.add(params[f"salience.{d}"])
-        cap[i] = lay.add(params["capability"])
-        sov[i] = lay.add(params["sovereignty_sensitivity"])
-        rho[i] = lay.add(params["relative_gains"])
-        tau[i] = lay.add_fixed(lo, mode, hi)
+            pos[i, k] = lay.add(params[f"positions.{d}"], f"{mid}.positions.{d}")
+            sal[i, k] = lay.add(params[f"salience.{d}"], f"{mid}.salience.{d}")
+        cap[i] = lay.add(params["capability"], f"{mid}.capability")
+        sov[i] = lay.add(params["sovereignty_sensitivity"], f"{mid}.sovereignty_sensitivity")
+        rho[i] = lay.add(params["relative_gains"], f"{mid}.relative_gains")
+        tau[i] = lay.add_fixed(lo, mode, hi, f"{mid}.objection_threshold")
         g = prop.gain_for(mid)
-        gain[i] = -1 if g is None else lay.add(g)
+        gain[i] = -1 if g is None else lay.add(g, f"{mid}.gain")
         opts = []
         for name, est in params.items():
             if name.startswith("outside_options."):
                 org = ev.organisations[name.split(".", 1)[1]]
                 r = rel.get(org.id, 0.0)
                 if r > 0 and (org.founded is None or org.founded <= setting.year):
-                    opts.append((lay.add(est), r))
+                    opts.append((lay.add(est, f"{mid}.{name}"), r))
         options.append(opts)
-    effects = np.array([lay.add(prop.effects[d]) if d in prop.effects else -1 for d in dims], dtype=np.int64)
-    cost = lay.add(prop.sovereignty_cost)
+    effects = np.array(
+        [lay.add(prop.effects[d], f"proposal.effects.{d}") if d in prop.effects else -1 for d in dims], dtype=np.int64
+    )
+    cost = lay.add(prop.sovereignty_cost, "proposal.sovereignty_cost")
     index = {m: i for i, m in enumerate(setting.members)}
     rivals: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     actors = tuple(dict.fromkeys([*setting.members, *setting.candidates, *pool]))
@@ -154,12 +158,24 @@ def layout(ev: Evidence, setting: Setting, constants: ModelConstants, pool: Sequ
         relevant = [(a, b) for a, b in pairs if a in actors and b in actors]
         if not relevant:
             continue
-        k = lay.add(relation.at(setting.year))
+        k = lay.add(relation.at(setting.year), f"relation.{relation.kind}.{relation.a}-{relation.b}")
         for a, b in relevant:
             relations[(a, b, relation.kind)] = k
             if relation.kind == "rivalry" and a in index and b in index:
                 rivals[index[a]].append((index[b], k))
     return _Plan(lay, pos, sal, cap, sov, rho, tau, gain, options, effects, cost, rivals, actors, relations)
+
+
+def parameter_names(
+    ev: Evidence, setting: Setting, constants: ModelConstants, pool: Sequence[str] = ()
+) -> list[tuple[str, Estimate]]:
+    """Every drawn parameter of a decision, in draw order: ``(name, estimate)``.
+
+    Names read ``member.field`` (``russia.positions.trade``),
+    ``proposal.field`` or ``relation.kind.a-b``.
+    """
+    lay = layout(ev, setting, constants, pool).layout
+    return list(zip(lay.names, lay.estimates, strict=True))
 
 
 @dataclass(frozen=True)
@@ -235,6 +251,7 @@ def draw(
     sizes: Sequence[int],
     constants: ModelConstants,
     pool: Sequence[str] = (),
+    uniforms: FloatArray | None = None,
 ) -> Draws:
     """Draw every parameter for chunks of replications and concatenate them.
 
@@ -248,14 +265,26 @@ def draw(
         values.
     pool
         Non-members that a sponsor may add to an admission as a package deal.
+    uniforms
+        Given quantiles ``u`` of shape ``(P, R)``, in the order of
+        :func:`parameter_names`, instead of drawing them (``rngs`` and
+        ``sizes`` are then ignored).  A sensitivity analysis uses this to set
+        every parameter of every replication.
     """
     plan = layout(ev, setting, constants, pool)
     est = plan.layout.estimates
     low = np.array([e.low for e in est])[:, None]
     mode = np.array([e.value for e in est])[:, None]
     high = np.array([e.high for e in est])[:, None]
-    blocks = [triangular(rng.random((len(est), size)), low, mode, high) for rng, size in zip(rngs, sizes, strict=True)]
-    values = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
+    if uniforms is not None:
+        if uniforms.shape[0] != len(est):
+            raise ValueError(f"uniforms have {uniforms.shape[0]} rows for {len(est)} parameters")
+        values = triangular(uniforms, low, mode, high)
+    else:
+        blocks = [
+            triangular(rng.random((len(est), size)), low, mode, high) for rng, size in zip(rngs, sizes, strict=True)
+        ]
+        values = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
     R = values.shape[1]
     n = len(setting.members)
     has_gain = plan.gain >= 0

@@ -73,7 +73,9 @@ class Tally:
     depth_sum: float = 0.0
     side_sum: float = 0.0
 
-    MEMBER_COUNTS = ("support", "objection", "opt_out", "abstain", "pivotal", "objected_first_round")
+    outvoted: npt.NDArray[np.int64] = field(init=False)
+
+    MEMBER_COUNTS = ("support", "objection", "opt_out", "abstain", "pivotal", "objected_first_round", "outvoted")
 
     def __post_init__(self) -> None:
         for name in self.MEMBER_COUNTS:
@@ -102,6 +104,7 @@ def tally_record(record: RunRecord, start: int = 0, stop: int | None = None) -> 
     t.abstain = np.count_nonzero(final == Stance.ABSTAIN, axis=1)
     t.pivotal = np.count_nonzero(record.pivotal[:, sl], axis=1)
     t.objected_first_round = np.count_nonzero(record.stance_history[0][:, sl] == Stance.OBJECT, axis=1)
+    t.outvoted = np.count_nonzero((final == Stance.OBJECT) & adopted, axis=1)
     t.depth_sum = float(np.sum(record.depth[sl][adopted]))
     t.side_sum = float(np.sum(record.side_paid[:, sl]))
     return t
@@ -213,7 +216,11 @@ class EnsembleResult:
         return self.tally.depth_sum / adopted if adopted else float("nan")
 
     def member_rates(self) -> dict[str, dict[str, float]]:
-        """Per member: support, objection, opt-out and pivotal rates."""
+        """Per member: support, objection, opt-out, pivotal and outvoted rates.
+
+        *Outvoted*: the member objected and the proposal was adopted all the
+        same (possible only under a rule that does not count objections alone).
+        """
         t, R = self.tally, self.replications
         return {
             m: {
@@ -221,6 +228,7 @@ class EnsembleResult:
                 "objection_rate": t.objection[i] / R,
                 "opt_out_rate": t.opt_out[i] / R,
                 "pivotal_rate": t.pivotal[i] / R,
+                "outvoted_rate": t.outvoted[i] / R,
             }
             for i, m in enumerate(self.setting.members)
         }

@@ -415,6 +415,17 @@ class Evidence(_Picklable):
                 out[rel.kind] = max(out[rel.kind], rel.at(year).value)
         return out
 
+    def with_members(self, extra: Mapping[str, Member]) -> Evidence:
+        """Return a copy with more states (for example clones of existing profiles under new ids)."""
+        clash = sorted(set(extra) & set(self.members))
+        if clash:
+            raise ValueError(f"already in the evidence base: {', '.join(clash)}")
+        aliases = dict(self._aliases)
+        for m in extra.values():
+            aliases.setdefault(_norm(m.id), m.id)
+            aliases.setdefault(_norm(m.name), m.id)
+        return replace(self, members=MappingProxyType({**self.members, **extra}), _aliases=MappingProxyType(aliases))
+
     def iter_estimates(self) -> Iterator[tuple[str, str, Estimate]]:
         """Every numeric estimate in the base: ``(location, scale name, estimate)``."""
         for m in self.members.values():

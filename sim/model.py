@@ -182,6 +182,10 @@ class SummitModel(mesa.Model):
     sponsor
         Override the sponsor (default: the first documented sponsor who is a
         member, else the chair).
+    uniforms
+        Quantiles of every parameter, shape ``(P, R)`` (see
+        :func:`~sim.draws.draw`), instead of random draws; for sensitivity
+        analysis with ``preferences="documents"``.
     """
 
     def __init__(
@@ -198,6 +202,7 @@ class SummitModel(mesa.Model):
         chunks: Sequence[tuple[np.random.SeedSequence, int]] | None = None,
         support_probability: Sequence[float] | None = None,
         sponsor: str | None = None,
+        uniforms: npt.NDArray[np.float64] | None = None,
     ) -> None:
         super().__init__(rng=rng)
         self.evidence = evidence
@@ -209,7 +214,11 @@ class SummitModel(mesa.Model):
         self.proposal = evidence.proposal(setting.proposal)
         members = setting.members
         n = len(members)
-        if chunks is None:
+        if uniforms is not None:
+            if preferences != "documents":
+                raise ValueError("uniforms set drawn parameters: they need preferences='documents'")
+            gens, sizes = [], [int(uniforms.shape[1])]
+        elif chunks is None:
             gens = [self.rng]
             sizes = [int(replications)]
         else:
@@ -237,7 +246,7 @@ class SummitModel(mesa.Model):
             self.capability = np.ones((n, R))
         else:
             self.pool = package_pool(evidence, setting)
-            self.draws = draw(evidence, setting, gens, sizes, self.constants, self.pool)
+            self.draws = draw(evidence, setting, gens, sizes, self.constants, self.pool, uniforms)
             self.capability = self.draws.cap
 
         # negotiation state, one entry per replication

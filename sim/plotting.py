@@ -28,7 +28,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = [
     "DOUBLE_COLUMN",
@@ -36,8 +36,12 @@ __all__ = [
     "SINGLE_COLUMN",
     "close",
     "figure_bytes",
+    "plot_breakdown",
     "plot_objections",
+    "plot_pass_heatmap",
     "plot_pass_rates",
+    "plot_rule_costs",
+    "plot_stage_heatmap",
 ]
 
 SINGLE_COLUMN = 3.5
@@ -109,6 +113,8 @@ def plot_pass_rates(
     names: Mapping[str, str] | None = None,
     title: str = "",
     width: float = DOUBLE_COLUMN,
+    log: bool = False,
+    xlabel: str | None = None,
 ) -> Figure:
     """Pass rate by stage, with 95% bands and the Coleman baseline.
 
@@ -129,6 +135,11 @@ def plot_pass_rates(
         Figure title.
     width
         Figure width in inches when a new figure is made.
+    log
+        Logarithmic y axis (pass rates of zero are not drawn), to compare with
+        Coleman's geometric decline.
+    xlabel
+        Label of the x axis (default: "Membership stage").
     """
     rules = _rules(results)
     proposals = [str(p) for p in dict.fromkeys(results["proposal"])]
@@ -136,9 +147,9 @@ def plot_pass_rates(
         if len(rules) == 1:
             fig, ax = _axes(ax, (width, width * 0.5))
             for pid in proposals:
-                _draw_series(ax, results[results["proposal"] == pid], _label(pid, names))
+                _draw_series(ax, results[results["proposal"] == pid], _label(pid, names), log)
             _draw_coleman(ax, results, "Coleman (impartial)", "0.35")
-            _stage_axis(ax, results)
+            _stage_axis(ax, results, log=log, xlabel=xlabel)
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         else:
             if ax is not None:
@@ -150,9 +161,9 @@ def plot_pass_rates(
             for panel, pid in zip(axes, proposals, strict=False):
                 of_prop = results[results["proposal"] == pid]
                 for rule in rules:
-                    line = _draw_series(panel, of_prop[of_prop["rule"] == rule], rule.replace("_", " "))
+                    line = _draw_series(panel, of_prop[of_prop["rule"] == rule], rule.replace("_", " "), log)
                     _draw_coleman(panel, of_prop[of_prop["rule"] == rule], None, line)
-                _stage_axis(panel, of_prop, narrow=True)
+                _stage_axis(panel, of_prop, narrow=True, log=log, xlabel=xlabel)
                 panel.set_title(_label(pid, names))
             for panel in axes[len(proposals) :]:
                 panel.set_visible(False)
@@ -165,10 +176,13 @@ def plot_pass_rates(
     return fig
 
 
-def _draw_series(ax: Axes, rows: pd.DataFrame, label: str) -> str:
+def _draw_series(ax: Axes, rows: pd.DataFrame, label: str, log: bool = False) -> str:
     x = np.arange(len(rows))
-    (line,) = ax.plot(x, 100 * rows["pass_rate"], marker="o", ms=3, lw=1.2, label=label)
-    ax.fill_between(x, 100 * rows["ci_low"], 100 * rows["ci_high"], color=line.get_color(), alpha=0.25, lw=0)
+    rate, low, high = (100 * rows[c].to_numpy(dtype=float) for c in ("pass_rate", "ci_low", "ci_high"))
+    if log:  # zero has no place on a log axis: leave those stages out
+        rate, low, high = (np.where(rate > 0, v, np.nan) for v in (rate, low, high))
+    (line,) = ax.plot(x, rate, marker="o", ms=3, lw=1.2, label=label)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.25, lw=0)
     return str(line.get_color())
 
 
@@ -179,17 +193,26 @@ def _draw_coleman(ax: Axes, rows: pd.DataFrame, label: str | None, colour: str) 
     ax.plot(x, 100 * per_stage["coleman"], ls="--", color=colour, lw=0.8, marker=marker, ms=3, label=label)
 
 
-def _stage_axis(ax: Axes, rows: pd.DataFrame, narrow: bool = False) -> None:
+def _stage_axis(
+    ax: Axes, rows: pd.DataFrame, narrow: bool = False, log: bool = False, xlabel: str | None = None
+) -> None:
     per_stage = rows.drop_duplicates("stage")
     stages, counts = list(per_stage["stage"]), per_stage["n_members"].astype(int)
     crowded = narrow or len(stages) > 5
     ticks = [f"{s} ({k})" if crowded else f"{s}\n({k} members)" for s, k in zip(stages, counts, strict=True)]
     ax.set_xticks(np.arange(len(stages)), ticks, rotation=35 if crowded else 0, ha="right" if crowded else "center")
     ax.set_xlim(-0.3, len(stages) - 0.7)
-    ax.set_ylim(-2, 102)
-    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_ylabel("Pass rate (% of replications)")
-    ax.set_xlabel("Membership stage (members)" if crowded else "Membership stage")
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(1e-4, 150)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+    else:
+        ax.set_ylim(-2, 102)
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_ylabel("Pass rate (% of replications" + (", log scale)" if log else ")"))
+    ax.set_xlabel(
+        textwrap.fill(xlabel, 100) if xlabel else ("Membership stage (members)" if crowded else "Membership stage")
+    )
     ax.grid(axis="y", lw=0.4, color="0.9")
 
 
@@ -201,6 +224,7 @@ def plot_objections(
     value: str = "objection_rate",
     width: float = DOUBLE_COLUMN,
     columns: int = 5,
+    annotate: bool | None = None,
 ) -> Figure:
     """Member × proposal heatmaps of objection rates, one panel per stage (and rule).
 
@@ -221,6 +245,8 @@ def plot_objections(
         Figure width in inches.
     columns
         Panels per row before wrapping.
+    annotate
+        Print the values in the cells (default: when a panel has at most 8 proposals).
     """
     order = list(stages) if stages is not None else list(dict.fromkeys(members["stage"]))
     rules = _rules(members)
@@ -229,7 +255,9 @@ def plot_objections(
     who = [str(m) for m in dict.fromkeys(members[members["stage"].isin(order)]["member"])]
     ncols = min(columns, len(order))
     nrows = -(-len(panels) // ncols)
-    label_height = 0.3 + 0.055 * max(len(line) for p in proposals for line in _label(p, names).splitlines())
+    crowded = len(proposals) > 8  # then short ids, on one line each, instead of wrapped names
+    ticks = proposals if crowded else [_label(p, names) for p in proposals]
+    label_height = 0.3 + 0.055 * max(len(line) for t in ticks for line in t.splitlines())
     with _style():
         fig = Figure(figsize=(width, nrows * (0.45 + 0.13 * len(who)) + label_height), layout="constrained")
         grid = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -241,12 +269,14 @@ def plot_objections(
             data = table.reindex(index=who, columns=proposals).to_numpy(dtype=float)
             image = ax.imshow(data, cmap="cividis", vmin=0, vmax=1, aspect="auto")
             for (i, j), v in np.ndenumerate(data):
-                if np.isfinite(v):
+                if np.isfinite(v) and (annotate if annotate is not None else not crowded):
                     colour = "w" if v < 0.6 else "k"
                     ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=5, color=colour)
             ax.set_title(f"{stage}\n{rule.replace('_', ' ')}" if len(rules) > 1 else stage, fontsize=7)
             ax.set_yticks(range(len(who)), who)
-            ax.set_xticks(range(len(proposals)), [_label(p, names) for p in proposals], rotation=60, ha="right")
+            ax.set_xticks(
+                range(len(proposals)), ticks, rotation=90 if crowded else 60, ha="center" if crowded else "right"
+            )
             ax.tick_params(length=0, labelbottom=k + ncols >= len(panels), labelleft=k % ncols == 0)
             for spine in ax.spines.values():
                 spine.set_visible(False)
@@ -256,6 +286,171 @@ def plot_objections(
         bar = fig.colorbar(image, ax=list(grid[: len(panels)]), shrink=0.6)
         bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
         bar.set_label(value.replace("_", " ").capitalize() + " (% of replications)")
+    return fig
+
+
+def plot_breakdown(
+    results: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    width: float = DOUBLE_COLUMN,
+    xlabel: str | None = None,
+) -> Figure:
+    """How proposals pass: full, watered down or with opt-outs, stacked by stage; one panel per proposal.
+
+    Parameters
+    ----------
+    results
+        Rows of ``results.csv`` (one rule): ``stage``, ``n_members``, ``proposal``,
+        ``full_rate``, ``watered_down_rate``, ``opt_out_rate``.
+    names
+        Display names by proposal id.
+    width
+        Figure width in inches.
+    xlabel
+        Label of the x axis.
+    """
+    proposals = [str(p) for p in dict.fromkeys(results["proposal"])]
+    parts = (("full_rate", "adopted in full"), ("watered_down_rate", "watered down"), ("opt_out_rate", "with opt-outs"))
+    with _style():
+        fig = Figure(figsize=(width, 0.8 + 2.0 * len(proposals)), layout="constrained")
+        axes = fig.subplots(len(proposals), 1, sharex=True, squeeze=False)[:, 0]
+        for ax, pid in zip(axes, proposals, strict=True):
+            rows = results[results["proposal"] == pid]
+            x = np.arange(len(rows))
+            bottom = np.zeros(len(rows))
+            for (column, label), colour in zip(parts, OKABE_ITO[::2], strict=False):
+                height = 100 * rows[column].to_numpy(dtype=float)
+                ax.bar(x, height, bottom=bottom, color=colour, width=0.7, label=label)
+                bottom += height
+            ax.set_title(_label(pid, names, width=80), loc="left")
+            _stage_axis(ax, rows, xlabel=xlabel)
+            ax.set_ylim(0, 100)
+            ax.set_ylabel("Share of replications (%)")
+        axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        for ax in axes[:-1]:
+            ax.set_xlabel("")
+    return fig
+
+
+def plot_pass_heatmap(
+    results: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    width: float = DOUBLE_COLUMN,
+) -> Figure:
+    """Pass rate of every proposal (rows) at every stage (columns), as a heatmap with the values printed.
+
+    Parameters
+    ----------
+    results
+        Rows of ``results.csv`` (one rule): ``stage``, ``n_members``, ``proposal``, ``pass_rate``.
+    names
+        Display names by proposal id.
+    width
+        Figure width in inches.
+    """
+    labelled = results.assign(proposal=[_label(str(p), names, width=60) for p in results["proposal"]])
+    return plot_stage_heatmap(labelled, row="proposal", value="pass_rate", label="Pass rate", width=width)
+
+
+def plot_stage_heatmap(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    value: str,
+    label: str,
+    width: float = DOUBLE_COLUMN,
+) -> Figure:
+    """Draw a heatmap of ``value`` (a rate in [0, 1]): one row per ``row``, one column per stage.
+
+    Parameters
+    ----------
+    frame
+        Columns ``stage``, ``n_members``, ``row`` and ``value``; rows and
+        stages are shown in order of first appearance, missing cells blank.
+    row, value
+        Column names.
+    label
+        Name of the quantity, for the colour bar.
+    width
+        Figure width in inches.
+    """
+    stages = list(dict.fromkeys(frame["stage"]))
+    rows = [str(r) for r in dict.fromkeys(frame[row])]
+    grid = frame.pivot_table(index=row, columns="stage", values=value, sort=False)
+    data = grid.reindex(index=rows, columns=stages).to_numpy(dtype=float)
+    counts = frame.drop_duplicates("stage").set_index("stage")["n_members"].reindex(stages).astype(int)
+    with _style():
+        fig = Figure(figsize=(width, 1.0 + 0.24 * len(rows)), layout="constrained")
+        ax = fig.add_subplot()
+        image = ax.imshow(data, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+        for (i, j), v in np.ndenumerate(data):
+            if np.isfinite(v):
+                colour = "w" if v < 0.6 else "k"
+                ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=5.5, color=colour)
+        ticks = [f"{s} ({k})" for s, k in zip(stages, counts, strict=True)]
+        ax.set_xticks(range(len(stages)), ticks, rotation=35, ha="right")
+        ax.set_yticks(range(len(rows)), rows)
+        ax.set_xlabel("Membership stage (members)")
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, shrink=0.6)
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        bar.set_label(f"{label} (% of replications)")
+    return fig
+
+
+def plot_rule_costs(
+    costs: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    width: float = DOUBLE_COLUMN,
+) -> Figure:
+    """Pass rate and its cost under each rule: members outvoted and members opting out.
+
+    Parameters
+    ----------
+    costs
+        One row per rule and proposal (one stage): ``rule``, ``proposal``,
+        ``pass_rate``, ``ci_low``, ``ci_high``, ``outvoted_share``, ``opt_out_share``
+        (mean share of the members outvoted, or staying out, per replication).
+    names
+        Display names by proposal id.
+    width
+        Figure width in inches.
+    """
+    rules = [str(r) for r in dict.fromkeys(costs["rule"])]
+    proposals = [str(p) for p in dict.fromkeys(costs["proposal"])]
+    panels = (
+        ("pass_rate", "Pass rate (% of replications)"),
+        ("outvoted_share", "Members outvoted (% of members)"),
+        ("opt_out_share", "Members opting out (% of members)"),
+    )
+    step = 0.8 / len(proposals)
+    with _style():
+        fig = Figure(figsize=(width, 2.6), layout="constrained")
+        axes = fig.subplots(1, len(panels), sharex=True)
+        for ax, (column, label) in zip(axes, panels, strict=True):
+            for k, pid in enumerate(proposals):
+                rows = costs[costs["proposal"] == pid].set_index("rule").reindex(rules)
+                x = np.arange(len(rules)) - 0.4 + step * (k + 0.5)
+                value = 100 * rows[column].to_numpy(dtype=float)
+                if column == "pass_rate":
+                    error = 100 * np.abs(rows[["ci_low", "ci_high"]].to_numpy(dtype=float).T - value / 100)
+                    ax.bar(
+                        x, value, width=step, yerr=error, capsize=1.5, error_kw={"lw": 0.6}, label=_label(pid, names)
+                    )
+                else:
+                    ax.bar(x, value, width=step, label=_label(pid, names))
+            ax.set_xticks(range(len(rules)), [r.replace("_", " ") for r in rules], rotation=35, ha="right")
+            ax.set_ylabel(label)
+            ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+            ax.set_ylim(0, 100)
+            ax.grid(axis="y", lw=0.4, color="0.9")
+        axes[-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.supxlabel("Decision rule", fontsize=STYLE["axes.labelsize"])
     return fig
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "RuleChoice",
     "Scenario",
     "ScenarioStage",
+    "build_scenario",
     "load_scenario",
     "parse_scenario",
     "scenario_schema",
@@ -399,6 +400,13 @@ def parse_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(file, None, None, f"not valid TOML: {exc}") from None
+    return build_scenario(data, file=file, evidence=evidence, path=path)
+
+
+def build_scenario(
+    data: Mapping[str, Any], *, file: str = "<scenario>", evidence: Evidence | None = None, path: Path | None = None
+) -> Scenario:
+    """Validate and resolve a scenario given as parsed data (the same keys as a file)."""
     raw = shape(ScenarioIn, data, file=file)
     ev = evidence if evidence is not None else load_evidence()
     return _Resolver(raw, ev, file, path).resolve()
