@@ -55,13 +55,14 @@ def expansion_stages(ev: Evidence, hypothetical: int = len(CANDIDATES)) -> list[
     return stages
 
 
-def options(name: str, description: str, replications: int, seed: int = 2024) -> argparse.ArgumentParser:
-    """Command-line options every experiment takes."""
+def options(name: str, description: str, replications: int | None, seed: int = 2024) -> argparse.ArgumentParser:
+    """Command-line options every experiment takes (``replications=None``: the experiment sizes itself otherwise)."""
     parser = argparse.ArgumentParser(prog=f"scosim experiment {name}", description=description)
     parser.add_argument("--out", type=Path, default=Path("results") / "experiments" / name, help="output directory")
-    parser.add_argument(
-        "--replications", "-R", type=int, default=replications, help=f"per cell (default {replications})"
-    )
+    if replications is not None:
+        parser.add_argument(
+            "--replications", "-R", type=int, default=replications, help=f"per cell (default {replications})"
+        )
     parser.add_argument("--seed", type=int, default=seed, help=f"root seed (default {seed})")
     parser.add_argument("--workers", "-j", type=int, default=1, help="local processes (results do not change)")
     return parser
@@ -70,7 +71,7 @@ def options(name: str, description: str, replications: int, seed: int = 2024) ->
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the options; small sizes are allowed (tests run every experiment tiny)."""
     args = parser.parse_args(argv)
-    if args.replications < 1:
+    if getattr(args, "replications", 1) < 1:
         parser.error("--replications must be at least 1")
     return args
 

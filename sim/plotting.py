@@ -37,10 +37,13 @@ __all__ = [
     "close",
     "figure_bytes",
     "plot_breakdown",
+    "plot_decline",
     "plot_objections",
     "plot_pass_heatmap",
     "plot_pass_rates",
+    "plot_reliability",
     "plot_rule_costs",
+    "plot_sobol",
     "plot_stage_heatmap",
 ]
 
@@ -451,6 +454,151 @@ def plot_rule_costs(
             ax.grid(axis="y", lw=0.4, color="0.9")
         axes[-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         fig.supxlabel("Decision rule", fontsize=STYLE["axes.labelsize"])
+    return fig
+
+
+def plot_reliability(bins: pd.DataFrame, *, width: float = SINGLE_COLUMN) -> Figure:
+    """Reliability diagram: observed frequency against forecast probability, with 95% intervals.
+
+    Parameters
+    ----------
+    bins
+        One row per probability bin: ``mean_forecast``, ``observed``,
+        ``ci_low``, ``ci_high`` (Wilson interval of the observed frequency)
+        and ``count`` (forecasts in the bin).
+    width
+        Figure width in inches (one journal column by default).
+    """
+    with _style():
+        fig, ax = _axes(None, (width, width))
+        ax.plot([0, 1], [0, 1], ls="--", color="0.5", lw=0.8, label="perfect calibration")
+        rows = bins[bins["count"] > 0]
+        error = np.abs(rows[["ci_low", "ci_high"]].to_numpy(dtype=float).T - rows["observed"].to_numpy(dtype=float))
+        ax.errorbar(
+            rows["mean_forecast"], rows["observed"], yerr=error, fmt="o", ms=3, lw=0.8, capsize=2, label="model"
+        )
+        for _, r in rows.iterrows():
+            ax.annotate(
+                f"n={int(r['count'])}",
+                (r["mean_forecast"], r["observed"]),
+                xytext=(4, -8),
+                textcoords="offset points",
+                fontsize=5.5,
+                color="0.3",
+            )
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("Forecast probability of the outcome")
+        ax.set_ylabel("Observed frequency of the outcome")
+        ax.legend(loc="upper left")
+        ax.set_aspect("equal")
+    return fig
+
+
+def plot_sobol(
+    indices: pd.DataFrame,
+    *,
+    top: int = 10,
+    names: Mapping[str, str] | None = None,
+    width: float = DOUBLE_COLUMN,
+) -> Figure:
+    """Draw the most influential parameter groups per proposal: first-order and total Sobol indices, 95% intervals.
+
+    Parameters
+    ----------
+    indices
+        One row per proposal and parameter group: ``proposal``, ``group``,
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (half-widths of bootstrap
+        intervals).  A proposal whose output never varied has NaN indices and
+        is shown with a note instead of bars.
+    top
+        Groups shown per proposal, by total index.
+    names
+        Display names by proposal id.
+    width
+        Figure width in inches.
+    """
+    proposals = [str(p) for p in dict.fromkeys(indices["proposal"])]
+    with _style():
+        fig = Figure(figsize=(width, 0.6 + 0.16 * top * 1.1), layout="constrained")
+        axes = fig.subplots(1, len(proposals), squeeze=False)[0]
+        for ax, pid in zip(axes, proposals, strict=True):
+            rows = indices[indices["proposal"] == pid]
+            ax.set_title(_label(pid, names, width=40))
+            if rows["ST"].isna().all():
+                ax.text(
+                    0.5,
+                    0.5,
+                    "no variance:\nthe outcome is the same\nin every sampled set",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                    fontsize=7,
+                    color="0.3",
+                )
+                ax.set_axis_off()
+                continue
+            rows = rows.sort_values("ST", ascending=False, kind="stable").head(top).iloc[::-1]
+            y = np.arange(len(rows))
+            ax.barh(
+                y + 0.2,
+                rows["ST"],
+                height=0.4,
+                xerr=rows["ST_conf"],
+                label="total (ST)",
+                color=OKABE_ITO[0],
+                error_kw={"lw": 0.6},
+            )
+            ax.barh(
+                y - 0.2,
+                rows["S1"],
+                height=0.4,
+                xerr=rows["S1_conf"],
+                label="first order (S1)",
+                color=OKABE_ITO[4],
+                error_kw={"lw": 0.6},
+            )
+            ax.set_yticks(y, rows["group"])
+            ax.set_xlim(0, 1.05)
+            ax.set_xlabel("Sobol index (share of variance)")
+            ax.grid(axis="x", lw=0.4, color="0.9")
+        handles = [ax for ax in axes if ax.axison]
+        if handles:
+            handles[-1].legend(loc="lower right")
+    return fig
+
+
+def plot_decline(curves: pd.DataFrame, *, width: float = DOUBLE_COLUMN) -> Figure:
+    """Pass rate against the number of members, on a log scale, for several models.
+
+    Parameters
+    ----------
+    curves
+        One row per series and member count: ``series``, ``n_members``,
+        ``pass_rate``, ``ci_low``, ``ci_high``.  A series named
+        ``impartial (2^-n)`` is drawn as an exact dashed line.  Pass rates of
+        zero are not drawn (they lie below the resolution of the ensemble).
+    width
+        Figure width in inches.
+    """
+    with _style():
+        fig, ax = _axes(None, (width, width * 0.5))
+        for name, rows in curves.groupby("series", sort=False):
+            n = rows["n_members"].to_numpy(dtype=float)
+            rate, low, high = (100 * rows[c].to_numpy(dtype=float) for c in ("pass_rate", "ci_low", "ci_high"))
+            if str(name).startswith("impartial"):
+                ax.plot(n, rate, ls="--", color="0.2", lw=1, label=str(name))
+                continue
+            keep = rate > 0
+            (line,) = ax.plot(n[keep], rate[keep], marker="o", ms=2.5, lw=1.1, label=str(name))
+            ax.fill_between(n[keep], low[keep], high[keep], color=line.get_color(), alpha=0.25, lw=0)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-6, 150)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+        ax.set_xlabel("Number of members")
+        ax.set_ylabel("Pass rate (% of replications, log scale)")
+        ax.grid(axis="y", lw=0.4, color="0.9")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
