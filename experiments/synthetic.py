@@ -79,14 +79,14 @@ def curves(ev: Evidence, sizes: Sequence[int], replications: int, seed: int) -> 
             name = f"documents: {ev.proposals[pid].name}"
             rows.append({"series": name, "n_members": n, "pass_rate": res.pass_rate, "ci_low": lo, "ci_high": hi})
         k = spatial_passes(n, replications, spatial_rng)
-        lo, hi = wilson_interval(k, replications)
+        low, high = wilson_interval(k, replications)
         rows.append(
             {
                 "series": "random spatial model",
                 "n_members": n,
                 "pass_rate": k / replications,
-                "ci_low": float(lo),
-                "ci_high": float(hi),
+                "ci_low": float(low),
+                "ci_high": float(high),
             }
         )
         exact = 2.0**-n
