@@ -8,11 +8,12 @@ SCOSIM := $(BIN)/scosim
 
 DEFAULT_SCENARIO := scenarios/expansion_economic.toml
 
-.PHONY: run scenarios test lint typecheck backtest bench clean help
+.PHONY: run scenarios figures test lint typecheck backtest bench clean help
 
 help:
 	@echo "make run    - set up $(VENV) and run the main job on the default scenario ($(DEFAULT_SCENARIO))"
 	@echo "make scenarios - run every scenario in scenarios/ into results/<name>/"
+	@echo "make figures - regenerate every figure and table of the paper into results/experiments/"
 	@echo "make test   - set up $(VENV) with test extras, lint, type-check and run the whole test suite"
 	@echo "make backtest - replay the recorded events and score the model"
 	@echo "make bench  - throughput benchmark (not a test)"
@@ -34,6 +35,9 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.stamp-run
 	$(SCOSIM) run $(DEFAULT_SCENARIO) --force
+
+figures: $(VENV)/.stamp-dev
+	$(SCOSIM) experiment all --workers 2
 
 scenarios: $(VENV)/.stamp-run
 	@for f in scenarios/*.toml; do $(SCOSIM) run $$f --force --workers 2 || exit 1; done

@@ -38,6 +38,8 @@ from sim.backtest import OUTCOME_NAMES, BacktestRow, brier, run_backtest
 from sim.evidence import load_evidence
 
 NAME = "backtest"
+PARALLEL = False
+"""Whether the experiment takes ``--workers``."""
 BIN_EDGES = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 
 
@@ -119,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    args = parse(options(NAME, __doc__.splitlines()[0], replications=2000), argv)
+    args = parse(options(NAME, __doc__.splitlines()[0], replications=5000, parallel=PARALLEL), argv)
     ev = load_evidence()
     out = output(NAME, args.out)
     rows = run_backtest(ev, replications=args.replications, seed=args.seed)

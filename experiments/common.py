@@ -55,8 +55,14 @@ def expansion_stages(ev: Evidence, hypothetical: int = len(CANDIDATES)) -> list[
     return stages
 
 
-def options(name: str, description: str, replications: int | None, seed: int = 2024) -> argparse.ArgumentParser:
-    """Command-line options every experiment takes (``replications=None``: the experiment sizes itself otherwise)."""
+def options(
+    name: str, description: str, replications: int | None, seed: int = 2024, parallel: bool = True
+) -> argparse.ArgumentParser:
+    """Command-line options of an experiment.
+
+    ``replications=None``: the experiment is sized by its own option;
+    ``parallel=False``: it runs in one process and takes no ``--workers``.
+    """
     parser = argparse.ArgumentParser(prog=f"scosim experiment {name}", description=description)
     parser.add_argument("--out", type=Path, default=Path("results") / "experiments" / name, help="output directory")
     if replications is not None:
@@ -64,7 +70,8 @@ def options(name: str, description: str, replications: int | None, seed: int = 2
             "--replications", "-R", type=int, default=replications, help=f"per cell (default {replications})"
         )
     parser.add_argument("--seed", type=int, default=seed, help=f"root seed (default {seed})")
-    parser.add_argument("--workers", "-j", type=int, default=1, help="local processes (results do not change)")
+    if parallel:
+        parser.add_argument("--workers", "-j", type=int, default=1, help="local processes (results do not change)")
     return parser
 
 

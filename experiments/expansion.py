@@ -33,6 +33,8 @@ from sim.runner import run
 from sim.scenario import Scenario, build_scenario
 
 NAME = "expansion"
+PARALLEL = True
+"""Whether the experiment takes ``--workers``."""
 ORDER_NOTE = (
     "Membership stage (members). After SCO-10, candidates join one at a time: "
     "the observer Mongolia, then dialogue partners by seniority, then Turkmenistan."
@@ -83,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    args = parse(options(NAME, __doc__.splitlines()[0], replications=4000), argv)
+    args = parse(options(NAME, __doc__.splitlines()[0], replications=10000, parallel=PARALLEL), argv)
     ev = load_evidence()
     out = output(NAME, args.out)
     policy, admission = scenarios(ev, args.replications, args.seed)

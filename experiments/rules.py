@@ -31,6 +31,8 @@ from sim.runner import ScenarioRun, cells, run
 from sim.scenario import build_scenario
 
 NAME = "rules"
+PARALLEL = True
+"""Whether the experiment takes ``--workers``."""
 RULES: list[object] = [
     "sco_consensus",
     "unanimity",
@@ -100,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    args = parse(options(NAME, __doc__.splitlines()[0], replications=2000), argv)
+    args = parse(options(NAME, __doc__.splitlines()[0], replications=5000, parallel=PARALLEL), argv)
     ev = load_evidence()
     out = output(NAME, args.out)
     scenario = build_scenario(

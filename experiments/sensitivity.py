@@ -38,6 +38,8 @@ from sim.evidence import Evidence, load_evidence
 from sim.model import Outcome, SummitModel, package_pool
 
 NAME = "sensitivity"
+PARALLEL = False
+"""Whether the experiment takes ``--workers``."""
 STAGE = "SCO-10"
 BATCH = 16384
 
@@ -119,8 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    parser = options(NAME, __doc__.splitlines()[0], replications=None)
-    parser.add_argument("--base-samples", "-N", type=int, default=1024, help="Saltelli base sample (a power of 2)")
+    parser = options(NAME, __doc__.splitlines()[0], replications=None, parallel=PARALLEL)
+    parser.add_argument("--base-samples", "-N", type=int, default=2048, help="Saltelli base sample (a power of 2)")
     args = parse(parser, argv)
     if args.base_samples < 2 or args.base_samples & (args.base_samples - 1):
         parser.error("--base-samples must be a power of 2, at least 2")

@@ -43,6 +43,8 @@ from sim.evidence import Evidence, load_evidence
 from sim.spatial import spatial_passes
 
 NAME = "synthetic"
+PARALLEL = False
+"""Whether the experiment takes ``--workers``."""
 PROPOSALS = ("development_bank", "energy_framework", "energy_club")
 YEAR = 2024
 
@@ -124,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    parser = options(NAME, __doc__.splitlines()[0], replications=4000)
+    parser = options(NAME, __doc__.splitlines()[0], replications=10000, parallel=PARALLEL)
     parser.add_argument("--max-members", type=int, default=30, help="largest membership (default 30)")
     args = parse(parser, argv)
     ev = load_evidence()

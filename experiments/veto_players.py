@@ -30,6 +30,8 @@ from sim.runner import run
 from sim.scenario import build_scenario
 
 NAME = "veto_players"
+PARALLEL = True
+"""Whether the experiment takes ``--workers``."""
 
 
 def pivotality(members: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
@@ -53,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the experiment and write its figures, data, tables and provenance."""
     from sim import plotting
 
-    args = parse(options(NAME, __doc__.splitlines()[0], replications=2000), argv)
+    args = parse(options(NAME, __doc__.splitlines()[0], replications=5000, parallel=PARALLEL), argv)
     ev = load_evidence()
     out = output(NAME, args.out)
     policy = [p.id for p in ev.proposals.values() if p.kind == "policy"]

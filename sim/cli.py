@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 from tqdm import tqdm
 
+from experiments import NAMES as EXPERIMENTS
 from sim import reports, tables
 from sim.backtest import run_backtest
 from sim.draws import Setting
@@ -122,6 +124,15 @@ def _build_parser() -> argparse.ArgumentParser:
     p_plot = sub.add_parser("plot", help="redraw the charts of a finished run from its CSVs", parents=[common])
     p_plot.add_argument("directory", type=Path, help="output directory of `scosim run`")
 
+    p_xp = sub.add_parser(
+        "experiment",
+        help="run a paper experiment (or all) into results/experiments/NAME/",
+        description="Run a paper experiment; options after NAME go to it (see `scosim experiment NAME -h`).",
+        parents=[common],
+    )
+    p_xp.add_argument("name", help="one of: " + ", ".join([*EXPERIMENTS, "all"]))
+    p_xp.add_argument("options", nargs=argparse.REMAINDER, help="options of the experiment")
+
     p_exp = sub.add_parser(
         "expansion", help="pass rates of the FTA, the bank and the energy club from SCO-6 to SCO-10", parents=[common]
     )
@@ -228,6 +239,28 @@ def _explain_scenario(args: argparse.Namespace) -> list[RenderableType]:
     return [Text(render(story, scenario.evidence))]
 
 
+def _experiment(name: str, options: list[str]) -> int:
+    """Run one experiment's ``main`` (or every experiment's, in order) with the given options."""
+    if name != "all" and name not in EXPERIMENTS:
+        raise InputError(None, None, "experiment", f"unknown experiment {name!r}: {did_you_mean(name, EXPERIMENTS)}")
+    if name != "all":
+        code: int = import_module(f"experiments.{name}").main(options)
+        return code
+    known = _Parser(prog="scosim experiment all", description="Run every experiment in order.")
+    known.add_argument("--out", type=Path, default=Path("results") / "experiments", help="parent output directory")
+    known.add_argument("--seed", type=int, default=None)
+    known.add_argument("--workers", "-j", type=int, default=1)
+    opts = known.parse_args(options)
+    for each in EXPERIMENTS:
+        module = import_module(f"experiments.{each}")
+        argv = ["--out", str(opts.out / each)] + (["--seed", str(opts.seed)] if opts.seed is not None else [])
+        if module.PARALLEL:
+            argv += ["--workers", str(opts.workers)]
+        if module.main(argv):
+            return 1
+    return 0
+
+
 def _is_scenario(target: str) -> bool:
     return target.endswith(".toml") or Path(target).is_file()
 
@@ -236,6 +269,8 @@ def _run(args: argparse.Namespace, out: Console) -> int:
     if args.command == "schema":
         sys.stdout.write(schema_json())
         return 0
+    if args.command == "experiment":
+        return _experiment(args.name, args.options)
     parts: list[RenderableType]
     if args.command == "run":
         parts = _run_scenario(args)
