@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.replications:,} replications per cell, seed {args.seed}; Coleman baseline 2^-n in %.",
     )
     out.finish(
-        scenarios=[policy.to_dict(), admission.to_dict()],
+        scenario={"policy": policy.to_dict(), "admission": admission.to_dict()},
         seed=args.seed,
         replications=args.replications,
         stage_order=stages,

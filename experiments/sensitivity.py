@@ -105,6 +105,7 @@ def analyse(ev: Evidence, pid: str, base: int, seed: int) -> tuple[pd.DataFrame,
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UserWarning)  # SALib warns when a resample is constant
             si = sobol.analyze(spec, y, calc_second_order=False, num_resamples=1000, conf_level=0.95, seed=seed)
         indices = pd.DataFrame(
             {
