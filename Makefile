@@ -36,7 +36,11 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.stamp-run
 	$(SCOSIM) run $(DEFAULT_SCENARIO) --force
 
-figures: $(VENV)/.stamp-dev
+$(VENV)/.stamp-figures: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[experiments]"
+	@touch $@ $(VENV)/.stamp-run
+
+figures: $(VENV)/.stamp-figures
 	$(SCOSIM) experiment all --workers 2
 
 scenarios: $(VENV)/.stamp-run
