@@ -7,8 +7,11 @@ printed as one line ``error: ...`` on stderr and the command exits with status 2
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 
@@ -19,8 +22,9 @@ from tqdm import tqdm
 from experiments import NAMES as EXPERIMENTS
 from sim import reports, tables
 from sim.backtest import run_backtest
+from sim.checkpoint import CHECKPOINT_DIR, Checkpoint, RunInterrupted
 from sim.draws import Setting
-from sim.ensemble import run_ensemble
+from sim.ensemble import BATCH_CHUNKS, run_ensemble
 from sim.errors import InputError, did_you_mean
 from sim.evidence import Evidence, load_evidence
 from sim.explain import narrate, render
@@ -42,6 +46,14 @@ _LISTS: dict[str, Callable[[Evidence], list[RenderableType]]] = {
 
 _PIPE_WIDTH = 160
 """Output width when stdout is not a terminal (files, pipes, CI logs)."""
+
+
+class _Interrupted(Exception):
+    """A run stopped by a signal; carries the exit status and the message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code = code
+        super().__init__(message)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,6 +127,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--workers", "-j", type=_positive, default=1, help="local processes (results do not change)")
     p_run.add_argument("--force", action="store_true", help="write into a non-empty output directory")
     p_run.add_argument("--no-charts", action="store_true", help="write the tables only")
+    p_run.add_argument("--resume", action="store_true", help="complete an interrupted run in the same --out directory")
+    p_run.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="run on an existing Dask cluster (e.g. tcp://host:8786)"
+    )
 
     p_val = sub.add_parser("validate", help="check a scenario file without running it", parents=[common])
     p_val.add_argument("scenario", type=Path)
@@ -182,16 +198,76 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(seed=getattr(args, "seed", None), replications=getattr(args, "replications", None))
 
 
+@contextmanager
+def _stop_on_signals() -> Iterator[list[int]]:
+    """While active, SIGINT and SIGTERM ask the run to stop cleanly; yields the signals received."""
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _scheduler(address: str | None) -> Iterator[Executor | None]:
+    """Yield a Dask distributed executor on the scheduler at ``address`` (optional extra ``distributed``)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(
+            None, None, "--scheduler", "needs the optional extra: pip install 'scosim[distributed]'"
+        ) from None
+    try:
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(None, None, "--scheduler", f"cannot reach a Dask scheduler at {address!r}: {exc}") from None
+    with client:
+        yield client.get_executor()  # type: ignore[no-untyped-call]
+
+
 def _run_scenario(args: argparse.Namespace) -> list[RenderableType]:
     scenario = _scenario(args)
     target = args.out if args.out is not None else Path("results") / args.scenario.stem
-    check_output_dir(target, force=args.force)  # before spending the time
-    total = scenario.replications * len(scenario.stages) * len(scenario.proposals)
-    with tqdm(
-        total=total, unit="rep", unit_scale=True, delay=1.0, file=sys.stderr, disable=None, desc=scenario.name[:40]
-    ) as bar:
-        result = run(scenario, workers=args.workers, progress=bar.update)
-    write_run(result, target, force=args.force, charts=not args.no_charts)
+    if not args.resume:
+        check_output_dir(target, force=args.force)  # before spending the time
+    elif target.exists() and not target.is_dir():
+        raise InputError(target, None, None, "output path exists and is not a directory")
+    record = {k: v for k, v in scenario.to_dict().items() if k != "file"} | {"chunks_per_batch": BATCH_CHUNKS}
+    checkpoint = Checkpoint(target / CHECKPOINT_DIR, record, resume=args.resume)
+    total = scenario.replications * len(scenario.stages) * len(scenario.rules) * len(scenario.proposals)
+    with (
+        _stop_on_signals() as received,
+        _scheduler(args.scheduler) as executor,
+        tqdm(
+            total=total, unit="rep", unit_scale=True, delay=1.0, file=sys.stderr, disable=None, desc=scenario.name[:40]
+        ) as bar,
+    ):
+        try:
+            result = run(
+                scenario,
+                workers=args.workers,
+                executor=executor,
+                progress=bar.update,
+                checkpoint=checkpoint,
+                stop=lambda: bool(received),
+            )
+        except RunInterrupted as exc:
+            raise _Interrupted(
+                128 + received[0],
+                f"interrupted: {exc}; they are kept in {checkpoint.directory}/. "
+                f"Run the same command with --resume to complete the run.",
+            ) from None
+    write_run(result, target, force=True, charts=not args.no_charts)
+    checkpoint.clear()
     parts: list[RenderableType] = []
     for choice in scenario.rules:
         rows = sorted(
@@ -373,6 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except _Interrupted as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -24,9 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import InputError
+from sim.files import atomic_write
 from sim.runner import MEMBER_COLUMNS, RESULT_COLUMNS, ScenarioRun
 
 __all__ = [
@@ -52,21 +51,6 @@ __all__ = [
 
 CHART_FORMATS = ("png", "pdf", "svg")
 FLOAT_FORMAT = "%.6g"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

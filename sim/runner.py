@@ -12,6 +12,7 @@ of workers.
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
+from sim.checkpoint import Checkpoint, RunInterrupted
 from sim.draws import Setting
 from sim.ensemble import (
     BATCH_CHUNKS,
@@ -141,12 +143,18 @@ def cells(scenario: Scenario) -> list[Cell]:
     return out
 
 
+def _ignore_interrupts() -> None:
+    """Worker processes leave SIGINT and SIGTERM to the parent, which stops the run cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 @contextmanager
 def _executor(workers: int, executor: Executor | None) -> Iterator[Executor | None]:
     if executor is not None:
         yield executor
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
             yield pool
     else:
         yield None
@@ -159,6 +167,8 @@ def run(
     executor: Executor | None = None,
     progress: Progress | None = None,
     chunks_per_batch: int = BATCH_CHUNKS,
+    checkpoint: Checkpoint | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ScenarioRun:
     """Run every stage × proposal ensemble of a scenario.
 
@@ -175,6 +185,13 @@ def run(
     chunks_per_batch
         Chunks of :data:`~sim.ensemble.CHUNK_SIZE` replications per task; it
         bounds memory and sets the grain of parallelism, never the results.
+    checkpoint
+        Where finished batches are stored as they complete, and batches
+        finished by an earlier, interrupted run are taken from.
+    stop
+        Polled between batches; when it returns true the run stops, keeps the
+        finished batches (in ``checkpoint``) and raises
+        :class:`~sim.checkpoint.RunInterrupted`.
 
     Returns
     -------
@@ -188,24 +205,43 @@ def run(
     plan = cells(scenario)
     batches = plan_batches(scenario.replications, scenario.seed, chunks_per_batch=chunks_per_batch)
     tallies: dict[tuple[int, int], list[Tally]] = {}
-    with _executor(workers, executor) as pool:
-        if pool is None:
-            for c, cell in enumerate(plan):
-                for b, batch in enumerate(batches):
-                    tallies[c, b] = run_batch(ev, cell.setting, batch, cell.options)
-                    if progress:
-                        progress(batch.replications)
-        else:
-            futures: dict[Future[list[Tally]], tuple[int, int, Batch]] = {
-                pool.submit(run_batch, ev, cell.setting, batch, cell.options): (c, b, batch)
-                for c, cell in enumerate(plan)
-                for b, batch in enumerate(batches)
-            }
-            for fut in as_completed(futures):
-                c, b, batch = futures[fut]
-                tallies[c, b] = fut.result()
+    todo: list[tuple[int, int, Batch]] = []
+    for c in range(len(plan)):
+        for b, batch in enumerate(batches):
+            kept = checkpoint.load(c, b) if checkpoint else None
+            if kept is None:
+                todo.append((c, b, batch))
+            else:
+                tallies[c, b] = kept
                 if progress:
                     progress(batch.replications)
+
+    def finished(c: int, b: int, batch: Batch, result: list[Tally]) -> None:
+        tallies[c, b] = result
+        if checkpoint:
+            checkpoint.save(c, b, result)
+        if progress:
+            progress(batch.replications)
+
+    total = len(plan) * len(batches)
+    with _executor(workers, executor) as pool:
+        if pool is None:
+            for c, b, batch in todo:
+                if stop and stop():
+                    raise RunInterrupted(len(tallies), total)
+                finished(c, b, batch, run_batch(ev, plan[c].setting, batch, plan[c].options))
+        else:
+            futures: dict[Future[list[Tally]], tuple[int, int, Batch]] = {
+                pool.submit(run_batch, ev, plan[c].setting, batch, plan[c].options): (c, b, batch)
+                for c, b, batch in todo
+            }
+            for fut in as_completed(futures):
+                finished(*futures[fut], fut.result())
+                if stop and stop():
+                    running = [f for f in futures if not f.done() and not f.cancel()]
+                    for f in running:  # already started: let them finish and keep them
+                        finished(*futures[f], f.result())
+                    raise RunInterrupted(len(tallies), total)
     ensembles = tuple(
         ensemble_result(
             ev,

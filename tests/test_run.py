@@ -17,7 +17,7 @@ import sim
 from sim.cli import main
 from sim.ensemble import run_ensemble
 from sim.evidence import Evidence
-from sim.outputs import atomic_write
+from sim.files import atomic_write
 from sim.runner import MEMBER_COLUMNS, RESULT_COLUMNS, run
 from sim.scenario import load_scenario
 
