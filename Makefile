@@ -50,7 +50,7 @@ backtest: $(VENV)/.stamp-run
 	$(SCOSIM) backtest
 
 bench: $(VENV)/.stamp-run
-	$(BIN)/python benchmarks/bench_ensemble.py
+	$(SCOSIM) bench
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .

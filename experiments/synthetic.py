@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -41,31 +40,13 @@ from sim.draws import Setting
 from sim.ensemble import run_ensemble
 from sim.evidence import Evidence, load_evidence
 from sim.spatial import spatial_passes
+from sim.synthetic import synthetic_members
 
 NAME = "synthetic"
 PARALLEL = False
 """Whether the experiment takes ``--workers``."""
 PROPOSALS = ("development_bank", "energy_framework", "energy_club")
 YEAR = 2024
-
-
-def synthetic_members(ev: Evidence, size: int, rng: np.random.Generator) -> tuple[Evidence, list[str]]:
-    """SCO-10 followed by copies of randomly drawn profiles, up to ``size`` members."""
-    base = list(ev.stages["SCO-10"].members)
-    pool = sorted(ev.members)
-    copies = {}
-    for k in range(len(base), size):
-        source = ev.members[pool[int(rng.integers(len(pool)))]]
-        clone = replace(
-            source,
-            id=f"synthetic_{k + 1}",
-            name=f"Synthetic {k + 1} ({source.name})",
-            name_ru=f"Синтетический {k + 1:02d}",
-            status=(),
-            file="synthetic",
-        )
-        copies[clone.id] = clone
-    return ev.with_members(copies), base + list(copies)
 
 
 def curves(ev: Evidence, sizes: Sequence[int], replications: int, seed: int) -> tuple[pd.DataFrame, list[str]]:

@@ -149,6 +149,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p_xp.add_argument("name", help="one of: " + ", ".join([*EXPERIMENTS, "all"]))
     p_xp.add_argument("options", nargs=argparse.REMAINDER, help="options of the experiment")
 
+    p_bench = sub.add_parser(
+        "bench",
+        help="throughput benchmark: decisions/s against the floor and mesa.batch_run",
+        description="Throughput benchmark; options go to it (see `scosim bench -- -h`).",
+        parents=[common],
+    )
+    p_bench.add_argument("options", nargs=argparse.REMAINDER, help="--max-replications N, --repeat K, --batch-run N")
+
     p_exp = sub.add_parser(
         "expansion", help="pass rates of the FTA, the bank and the energy club from SCO-6 to SCO-10", parents=[common]
     )
@@ -347,6 +355,10 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         return 0
     if args.command == "experiment":
         return _experiment(args.name, args.options)
+    if args.command == "bench":
+        from sim.bench import main as bench
+
+        return bench(args.options)
     parts: list[RenderableType]
     if args.command == "run":
         parts = _run_scenario(args)

@@ -56,13 +56,26 @@ class Setting:
 
 
 def triangular(u: FloatArray, low: FloatArray, mode: FloatArray, high: FloatArray) -> FloatArray:
-    """Inverse CDF of the triangular distribution, elementwise (zero-width ranges allowed)."""
+    """Inverse CDF of the triangular distribution, elementwise (zero-width ranges allowed).
+
+    Both branches are evaluated in two preallocated buffers, in place, with the
+    operations in the order of the formula above (so the values are the same
+    to the last bit as a direct evaluation), and merged with one masked copy.
+    """
     width = high - low
     safe = np.where(width > 0, width, 1.0)
     cut = (mode - low) / safe
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1.0 - u) * width * (high - mode))
-    return np.where(u < cut, left, right)
+    left = np.multiply(u, width)
+    left *= mode - low
+    np.sqrt(left, out=left)
+    left += low
+    right = np.subtract(1.0, u)
+    right *= width
+    right *= high - mode
+    np.sqrt(right, out=right)
+    np.subtract(high, right, out=right)
+    np.copyto(right, left, where=u < cut)
+    return right
 
 
 @dataclass

@@ -155,7 +155,8 @@ def run_batch(evidence: Evidence, setting: Setting, batch: Batch, options: Mappi
     function is pure and picklable, so batches can run in any process.
     """
     model = SummitModel(evidence, setting, chunks=list(zip(batch.seeds, batch.sizes, strict=True)), **options)
-    record = model.run()
+    model.run()
+    record = model.release()
     out, start = [], 0
     for size in batch.sizes:
         out.append(tally_record(record, start, start + size))

@@ -397,6 +397,27 @@ class SummitModel(mesa.Model):
             self.step()
         return self.record()
 
+    def release(self) -> RunRecord:
+        """Return the record and free everything else: agents, draws and per-replication state.
+
+        Mesa keeps a reference to every model that has created agents (the
+        per-model id counters of :class:`mesa.Agent`), and a model refers to
+        itself through its wrapped ``step``; without this, an ensemble of many
+        batches would keep every batch's arrays alive.  The model cannot be
+        stepped afterwards.
+        """
+        record = self.record()
+        self.remove_all_agents()
+        self.member_agents = []
+        self.draws = None
+        self.votes = None
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray):
+                setattr(self, name, None)
+        self.admitted = []
+        getattr(mesa.Agent, "_ids", {}).pop(self, None)
+        return record
+
     def record(self) -> RunRecord:
         """Return the finished run's record (computed once)."""
         if self.open.any():
