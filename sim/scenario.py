@@ -64,7 +64,7 @@ _ID = r"^[a-z][a-z0-9_]*$"
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class AssumptionTable(_In):
