@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
@@ -148,6 +149,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p_xp.add_argument("name", help="one of: " + ", ".join([*EXPERIMENTS, "all"]))
     p_xp.add_argument("options", nargs=argparse.REMAINDER, help="options of the experiment")
+
+    p_app = sub.add_parser("app", help="launch the classroom web app (Solara; opens no browser)", parents=[common])
+    p_app.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p_app.add_argument("--port", type=_whole(1), default=8765, help="port (default 8765)")
 
     p_bench = sub.add_parser(
         "bench",
@@ -345,6 +350,21 @@ def _experiment(name: str, options: list[str]) -> int:
     return 0
 
 
+def _app(host: str, port: int) -> int:
+    """Serve the classroom app with Solara until interrupted; print its address first."""
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise InputError(None, None, "app", "needs the optional extra: pip install 'scosim[app]'") from None
+    print(f"scosim classroom app: http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    command = [sys.executable, "-m", "solara", "run", "sim.app:Page", "--host", host, "--port", str(port)]
+    command += ["--no-open", "--production", "--log-level", "warning", "--no-check-version"]
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _is_scenario(target: str) -> bool:
     return target.endswith(".toml") or Path(target).is_file()
 
@@ -355,6 +375,8 @@ def _run(args: argparse.Namespace, out: Console) -> int:
         return 0
     if args.command == "experiment":
         return _experiment(args.name, args.options)
+    if args.command == "app":
+        return _app(args.host, args.port)
     if args.command == "bench":
         from sim.bench import main as bench
 

@@ -102,6 +102,23 @@ def _reason(ev: Evidence, model: SummitModel, i: int, term: str) -> tuple[str, t
     return "side payment from the sponsor", ()
 
 
+def member_turn(ev: Evidence, model: SummitModel, i: int) -> MemberTurn:
+    """Member ``i``'s stance in the round just played (replication 0), its main reason and the citations."""
+    agent = model.member_agents[i]
+    terms = {name: float(v[0]) for name, v in agent.terms.items()}
+    main = max(terms, key=lambda t: abs(terms[t]))
+    text, cites = _reason(ev, model, agent.index, main)
+    return MemberTurn(
+        member=agent.member_id,
+        stance=Stance(int(agent.stance[0])).name.lower(),
+        utility=float(agent.utility[0]),
+        main_term=main,
+        main_value=terms[main],
+        reason="tabled the proposal" if agent.is_sponsor else text,
+        cites=() if agent.is_sponsor else tuple(dict.fromkeys(cites)),
+    )
+
+
 def narrate(
     ev: Evidence,
     setting: Setting,
@@ -119,22 +136,7 @@ def narrate(
         admitted = tuple(a for a, mask in model.admitted if mask[0])
         model.step()
         k = model.steps - 1
-        turns = []
-        for agent in model.member_agents:
-            terms = {name: float(v[0]) for name, v in agent.terms.items()}
-            main = max(terms, key=lambda t: abs(terms[t]))
-            text, cites = _reason(ev, model, agent.index, main)
-            turns.append(
-                MemberTurn(
-                    member=agent.member_id,
-                    stance=Stance(int(agent.stance[0])).name.lower(),
-                    utility=float(agent.utility[0]),
-                    main_term=main,
-                    main_value=terms[main],
-                    reason="tabled the proposal" if agent.is_sponsor else text,
-                    cites=() if agent.is_sponsor else tuple(dict.fromkeys(cites)),
-                )
-            )
+        turns = [member_turn(ev, model, agent.index) for agent in model.member_agents]
         conc = Concession(int(model.concessions_after(k + 1)[0]))
         rounds.append(
             Round(
