@@ -8,12 +8,13 @@ SCOSIM := $(BIN)/scosim
 
 DEFAULT_SCENARIO := scenarios/expansion_economic.toml
 
-.PHONY: run scenarios figures test lint typecheck backtest bench clean help
+.PHONY: run scenarios figures app test lint typecheck backtest bench clean help
 
 help:
 	@echo "make run    - set up $(VENV) and run the main job on the default scenario ($(DEFAULT_SCENARIO))"
 	@echo "make scenarios - run every scenario in scenarios/ into results/<name>/"
 	@echo "make figures - regenerate every figure and table of the paper into results/experiments/"
+	@echo "make app    - launch the classroom app (prints its address; opens no browser)"
 	@echo "make test   - set up $(VENV) with test extras, lint, type-check and run the whole test suite"
 	@echo "make backtest - replay the recorded events and score the model"
 	@echo "make bench  - throughput benchmark (not a test)"
@@ -42,6 +43,13 @@ $(VENV)/.stamp-figures: pyproject.toml | $(BIN)/python
 
 figures: $(VENV)/.stamp-figures
 	$(SCOSIM) experiment all --workers 2
+
+$(VENV)/.stamp-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[app]"
+	@touch $@ $(VENV)/.stamp-run
+
+app: $(VENV)/.stamp-app
+	$(SCOSIM) app
 
 scenarios: $(VENV)/.stamp-run
 	@for f in scenarios/*.toml; do $(SCOSIM) run $$f --force --workers 2 || exit 1; done
