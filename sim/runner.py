@@ -237,10 +237,13 @@ def run(
             }
             for fut in as_completed(futures):
                 finished(*futures[fut], fut.result())
+                del futures[fut]
                 if stop and stop():
-                    running = [f for f in futures if not f.done() and not f.cancel()]
-                    for f in running:  # already started: let them finish and keep them
-                        finished(*futures[f], f.result())
+                    # Cancel everything not yet started in one pass (waiting first would let the
+                    # pool start more), then keep what had started or finished.
+                    started = [(f, key) for f, key in futures.items() if not f.cancel()]
+                    for f, key in started:
+                        finished(*key, f.result())
                     raise RunInterrupted(len(tallies), total)
     ensembles = tuple(
         ensemble_result(

@@ -207,3 +207,26 @@ def test_hostile_file_through_the_cli_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("error: ")
     assert not (tmp_path / "o").exists()
+
+
+def test_parallel_stop_cancels_what_has_not_started_and_resume_completes(evidence: Evidence, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from sim.checkpoint import Checkpoint, RunInterrupted
+    from sim.runner import run
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(DEFAULT, evidence).with_overrides(replications=9000)
+    record = {"scenario": scenario.to_dict(), "chunks_per_batch": 1}
+    done = [0]
+
+    def count(_: int) -> None:
+        done[0] += 1
+
+    checkpoint = Checkpoint(tmp_path / ".chunks", record, resume=False)
+    with pytest.raises(RunInterrupted) as stopped:
+        run(scenario, workers=2, chunks_per_batch=1, checkpoint=checkpoint, stop=lambda: done[0] >= 3, progress=count)
+    assert 3 <= stopped.value.done < stopped.value.total == 36
+    assert len(list((tmp_path / ".chunks").glob("*.npz"))) == stopped.value.done
+    resumed = run(scenario, chunks_per_batch=1, checkpoint=Checkpoint(tmp_path / ".chunks", record, resume=True))
+    pd.testing.assert_frame_equal(resumed.results, run(scenario).results, check_exact=True)
