@@ -114,10 +114,18 @@ def side_payments(
     cumulative = np.cumsum(np.where(np.isfinite(sorted_price), sorted_price, np.inf), axis=0)
     pay = np.zeros((n, R))
     feasible = np.zeros(R, dtype=bool)
+    # Prices are positive, so the cumulative cost only grows with k: a replication
+    # that cannot afford its k cheapest hold-outs cannot afford more, and drops out.
+    active = np.ones(R, dtype=bool)
     for k in range(1, n + 1):
-        chosen = (rank < k) & np.isfinite(price)
-        flipped = np.where(chosen, new_stance, stances).astype(np.int8)
-        ok = ~feasible & rule.adopted(flipped, capability) & (cumulative[k - 1] <= budget)
-        pay[:, ok] = np.where(chosen[:, ok], price[:, ok], 0.0)
-        feasible |= ok
+        active &= ~feasible & (cumulative[k - 1] <= budget)
+        cols = np.flatnonzero(active)
+        if cols.size == 0:
+            break
+        chosen = (rank[:, cols] < k) & np.isfinite(price[:, cols])
+        flipped = np.where(chosen, new_stance, stances[:, cols]).astype(np.int8)
+        ok = rule.adopted(flipped, capability[:, cols])
+        bought = cols[ok]
+        pay[:, bought] = np.where(chosen[:, ok], price[:, bought], 0.0)
+        feasible[bought] = True
     return pay, feasible
