@@ -155,12 +155,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p_app.add_argument("--port", type=_whole(1), default=8765, help="port (default 8765)")
 
     p_bench = sub.add_parser(
-        "bench",
-        help="throughput benchmark: decisions/s against the floor and mesa.batch_run",
-        description="Throughput benchmark; options go to it (see `scosim bench -- -h`).",
-        parents=[common],
+        "bench", help="throughput benchmark: decisions/s against the floor and mesa.batch_run", parents=[common]
     )
-    p_bench.add_argument("options", nargs=argparse.REMAINDER, help="--max-replications N, --repeat K, --batch-run N")
+    p_bench.add_argument("--max-replications", type=_whole(1), default=10**7, help="largest ensemble (default 10^7)")
+    p_bench.add_argument("--repeat", type=_whole(1), default=2, help="best of this many runs per size (default 2)")
+    p_bench.add_argument("--batch-run", type=_whole(1), default=300, help="replications for mesa.batch_run")
 
     p_exp = sub.add_parser(
         "expansion", help="pass rates of the FTA, the bank and the energy club from SCO-6 to SCO-10", parents=[common]
@@ -380,7 +379,8 @@ def _run(args: argparse.Namespace, out: Console) -> int:
     if args.command == "bench":
         from sim.bench import main as bench
 
-        return bench(args.options)
+        sizes = ["--max-replications", str(args.max_replications), "--repeat", str(args.repeat)]
+        return bench([*sizes, "--batch-run", str(args.batch_run)])
     parts: list[RenderableType]
     if args.command == "run":
         parts = _run_scenario(args)

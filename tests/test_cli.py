@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,11 @@ def test_broken_evidence_exits_2_without_traceback(tmp_path: Path, seeds_dir: Pa
 def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check")
     assert code == 0 and out.startswith("evidence OK")
+
+
+def test_bench_command_prints_the_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--max-replications", "2000", "--repeat", "1", "--batch-run", "5"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"throughput: \d+ decisions/s  floor_ratio: \d+\.\d{3}  ratio_vs_batch_run: \d+  peak_mib: \d+", last
+    ), last
