@@ -25,11 +25,13 @@ import hashlib
 import io
 import json
 import subprocess
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
@@ -217,8 +219,6 @@ class ExperimentOutput:
     """
 
     def __init__(self, name: str, out: str | Path) -> None:
-        import time
-
         self.name = name
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -260,18 +260,12 @@ class ExperimentOutput:
 
     def arrays(self, stem: str, **arrays: Any) -> None:
         """Write arrays (for example sampled parameter sets) as a compressed ``stem.npz``."""
-        import numpy as np
-
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
         self._write(f"{stem}.npz", buffer.getvalue())
 
     def finish(self, **record: Any) -> Path:
         """Write ``provenance.json``: ``record`` plus versions, git commit, wall time and file hashes."""
-        import time
-
-        import numpy as np
-
         from sim import __version__
 
         provenance = {

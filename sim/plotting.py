@@ -27,6 +27,7 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
@@ -219,6 +220,26 @@ def _stage_axis(
     ax.grid(axis="y", lw=0.4, color="0.9")
 
 
+def _rate_image(ax: Axes, data: np.ndarray, annotate: bool, fontsize: float) -> AxesImage:
+    """Draw rates in [0, 1] as a frameless cividis heatmap, optionally printing each cell in percent."""
+    image = ax.imshow(data, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    if annotate:
+        for (i, j), v in np.ndenumerate(data):
+            if np.isfinite(v):
+                colour = "w" if v < 0.6 else "k"
+                ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=fontsize, color=colour)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return image
+
+
+def _rate_colorbar(fig: Figure, image: AxesImage, axes: Axes | list[Axes], label: str) -> None:
+    """Add a percent colour bar for rates in [0, 1]."""
+    bar = fig.colorbar(image, ax=axes, shrink=0.6)
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    bar.set_label(f"{label} (% of replications)")
+
+
 def plot_objections(
     members: pd.DataFrame,
     *,
@@ -270,25 +291,17 @@ def plot_objections(
             rows = rows[rows["stage"] == stage]
             table = rows.pivot_table(index="member", columns="proposal", values=value, sort=False)
             data = table.reindex(index=who, columns=proposals).to_numpy(dtype=float)
-            image = ax.imshow(data, cmap="cividis", vmin=0, vmax=1, aspect="auto")
-            for (i, j), v in np.ndenumerate(data):
-                if np.isfinite(v) and (annotate if annotate is not None else not crowded):
-                    colour = "w" if v < 0.6 else "k"
-                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=5, color=colour)
+            image = _rate_image(ax, data, annotate if annotate is not None else not crowded, fontsize=5)
             ax.set_title(f"{stage}\n{rule.replace('_', ' ')}" if len(rules) > 1 else stage, fontsize=7)
             ax.set_yticks(range(len(who)), who)
             ax.set_xticks(
                 range(len(proposals)), ticks, rotation=90 if crowded else 60, ha="center" if crowded else "right"
             )
             ax.tick_params(length=0, labelbottom=k + ncols >= len(panels), labelleft=k % ncols == 0)
-            for spine in ax.spines.values():
-                spine.set_visible(False)
         for ax in grid[len(panels) :]:
             ax.set_visible(False)
         assert image is not None
-        bar = fig.colorbar(image, ax=list(grid[: len(panels)]), shrink=0.6)
-        bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-        bar.set_label(value.replace("_", " ").capitalize() + " (% of replications)")
+        _rate_colorbar(fig, image, list(grid[: len(panels)]), value.replace("_", " ").capitalize())
     return fig
 
 
@@ -387,21 +400,13 @@ def plot_stage_heatmap(
     with _style():
         fig = Figure(figsize=(width, 1.0 + 0.24 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
-        image = ax.imshow(data, cmap="cividis", vmin=0, vmax=1, aspect="auto")
-        for (i, j), v in np.ndenumerate(data):
-            if np.isfinite(v):
-                colour = "w" if v < 0.6 else "k"
-                ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=5.5, color=colour)
+        image = _rate_image(ax, data, annotate=True, fontsize=5.5)
         ticks = [f"{s} ({k})" for s, k in zip(stages, counts, strict=True)]
         ax.set_xticks(range(len(stages)), ticks, rotation=35, ha="right")
         ax.set_yticks(range(len(rows)), rows)
         ax.set_xlabel("Membership stage (members)")
         ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        bar = fig.colorbar(image, ax=ax, shrink=0.6)
-        bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-        bar.set_label(f"{label} (% of replications)")
+        _rate_colorbar(fig, image, ax, label)
     return fig
 
 
