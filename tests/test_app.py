@@ -63,8 +63,13 @@ def app_url() -> Iterator[str]:
         proc.kill()
 
 
-def _stances(page: object, members: tuple[str, ...]) -> dict[str, str]:
-    return {m: page.locator(f".stance-{m}").first.inner_text().strip().replace(" ", "_") for m in members}  # type: ignore[attr-defined]
+def _expect_stances(page: object, stances: dict[str, str]) -> None:
+    """Wait (up to 10 s each) until every card shows the model's stance; the cards re-render one by one."""
+    from playwright.sync_api import expect
+
+    for member, stance in stances.items():
+        card = page.locator(f".stance-{member}").first  # type: ignore[attr-defined]
+        expect(card, f"{member}'s card").to_have_text(stance.replace("_", " "), timeout=10_000)
 
 
 def test_app_steps_a_summit_as_the_model_does(app_url: str, evidence: Evidence) -> None:
@@ -106,7 +111,7 @@ def test_app_steps_a_summit_as_the_model_does(app_url: str, evidence: Evidence) 
             rounds += 1
             page.get_by_role("button", name="Step").click()
             expect(page.locator(".round")).to_contain_text(f"Round {rounds} of", timeout=10_000)
-            assert _stances(page, members) == expected.stances(), f"round {rounds}"
+            _expect_stances(page, expected.stances())
         assert rounds >= 2
         expect(page.locator(".outcome")).to_have_text(f"Outcome: {expected.outcome_text()}", timeout=10_000)
 
