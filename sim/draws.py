@@ -19,7 +19,7 @@ after the draw is random: the negotiation is a deterministic function of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +31,9 @@ from sim.evidence import Estimate, Evidence, Proposal
 __all__ = ["Draws", "Setting", "draw", "layout", "parameter_names", "triangular"]
 
 FloatArray = npt.NDArray[np.float64]
+
+TILE = 1 << 15
+"""Values per tile of the inverse-CDF transform (two float64 buffers of 256 KiB each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,26 +58,34 @@ class Setting:
     candidates: tuple[str, ...] = ()
 
 
-def triangular(u: FloatArray, low: FloatArray, mode: FloatArray, high: FloatArray) -> FloatArray:
+def triangular(
+    u: FloatArray,
+    low: FloatArray,
+    mode: FloatArray,
+    high: FloatArray,
+    out: FloatArray | None = None,
+    scratch: FloatArray | None = None,
+) -> FloatArray:
     """Inverse CDF of the triangular distribution, elementwise (zero-width ranges allowed).
 
-    Both branches are evaluated in two preallocated buffers, in place, with the
-    operations in the order of the formula above (so the values are the same
-    to the last bit as a direct evaluation), and merged with one masked copy.
+    Both branches are evaluated in two buffers, in place, with the operations
+    in the order of the formula above (so the values are the same to the last
+    bit as a direct evaluation), and merged with one masked copy.  ``out`` may
+    be ``u`` itself; ``scratch`` (shaped like ``out``) holds the left branch.
     """
     width = high - low
     safe = np.where(width > 0, width, 1.0)
-    cut = (mode - low) / safe
-    left = np.multiply(u, width)
+    below = u < (mode - low) / safe  # taken before ``out`` (possibly ``u``) is overwritten
+    left = np.multiply(u, width, out=scratch)
     left *= mode - low
     np.sqrt(left, out=left)
     left += low
-    right = np.subtract(1.0, u)
+    right = np.subtract(1.0, u, out=out)
     right *= width
     right *= high - mode
     np.sqrt(right, out=right)
     np.subtract(high, right, out=right)
-    np.copyto(right, left, where=u < cut)
+    np.copyto(right, left, where=below)
     return right
 
 
@@ -195,7 +206,9 @@ def parameter_names(
 class Draws:
     """Drawn parameters of one decision over ``R`` replications.
 
-    Arrays have the replication axis last.  ``gain`` is zero and ``has_gain``
+    Arrays have the replication axis last.  Positions and saliences are drawn
+    only on the dimensions the proposal moves, ``moved``, and are NaN on the
+    others, where they do not enter the utility.  ``gain`` is zero and ``has_gain``
     False for members without material stakes; ``rivals[i]`` lists ``(j, w)``
     pairs with ``w`` the drawn intensity of ``i``'s rivalry towards member
     ``j``; ``admission[c]`` is each member's drawn score for admitting actor
@@ -212,6 +225,7 @@ class Draws:
     has_gain: npt.NDArray[np.bool_]  # (n,)
     outside: FloatArray  # (n, R): max over relevant forums of value x relevance
     effects: FloatArray  # (D, R)
+    moved: tuple[int, ...]  # dimensions the proposal moves (the others have zero effect)
     cost: FloatArray  # (R,)
     rivals: list[list[tuple[int, FloatArray]]]
     admission: dict[str, FloatArray]  # actor id -> (n, R)
@@ -222,7 +236,9 @@ class Draws:
         return int(self.cost.shape[0])
 
 
-def _admission_scores(ev: Evidence, setting: Setting, plan: _Plan, values: FloatArray) -> dict[str, FloatArray]:
+def _admission_scores(
+    ev: Evidence, setting: Setting, plan: _Plan, at: Callable[[int], FloatArray], R: int
+) -> dict[str, FloatArray]:
     r"""Score of each member for admitting each non-member actor.
 
     .. math::
@@ -235,12 +251,11 @@ def _admission_scores(ev: Evidence, setting: Setting, plan: _Plan, values: Float
     accepted India only together with its partner Pakistan (olczak2025 §
     Different aspirations).
     """
-    R = values.shape[1]
     zero = np.zeros(R)
 
     def rel(a: str, b: str, kind: str) -> FloatArray:
         k = plan.relations.get((a, b, kind))
-        return values[k] if k is not None else zero
+        return at(k) if k is not None else zero
 
     out: dict[str, FloatArray] = {}
     outsiders = [a for a in plan.actors if a not in setting.members]
@@ -255,6 +270,55 @@ def _admission_scores(ev: Evidence, setting: Setting, plan: _Plan, values: Float
             score[i] = s
         out[c] = score
     return out
+
+
+def _fill(
+    values: FloatArray,
+    cols: slice,
+    u: FloatArray,
+    bounds: tuple[FloatArray, FloatArray, FloatArray],
+    rows: npt.NDArray[np.int64],
+    used: npt.NDArray[np.int64],
+) -> None:
+    """Transform the uniforms ``u[p]`` of the parameters ``p`` in ``used`` into ``values[rows[p], cols]``.
+
+    Tile by tile: a tile holds about :data:`TILE` values, so that its two
+    buffers stay in a core's cache while the transform makes its passes.
+    """
+    low, mode, high = bounds
+    S = u.shape[1]
+    step = max(1, min(used.size, TILE // max(S, 1)))
+    tile = np.empty((step, S))
+    scratch = np.empty_like(tile)
+    for t0 in range(0, used.size, step):
+        p = used[t0 : t0 + step]
+        x = np.take(u, p, axis=0, out=tile[: p.size])
+        values[rows[p], cols] = triangular(x, low[p], mode[p], high[p], out=x, scratch=scratch[: p.size])
+
+
+def _storage(plan: _Plan) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Where each parameter is stored, and which parameters the decision uses.
+
+    Returns
+    -------
+    rows
+        Row of each parameter in the stored draws.  Positions ``(n, D)``,
+        saliences ``(n, D)``, capabilities, sovereignty sensitivities,
+        relative-gains concerns and thresholds take the first rows, in that
+        order, so that :class:`Draws` holds them as views; the other
+        parameters follow in draw order.
+    used
+        The parameters that enter the utility: all but the positions and
+        saliences on dimensions the proposal does not move.
+    """
+    first = np.concatenate([plan.pos.ravel(), plan.sal.ravel(), plan.cap, plan.sov, plan.rho, plan.tau])
+    P = len(plan.layout.estimates)
+    order = np.concatenate([first, np.setdiff1d(np.arange(P), first)])
+    rows = np.empty(P, dtype=np.int64)
+    rows[order] = np.arange(P)
+    still = plan.effects < 0
+    unused = np.concatenate([plan.pos[:, still].ravel(), plan.sal[:, still].ravel()])
+    return rows, np.setdiff1d(np.arange(P), unused)
 
 
 def draw(
@@ -283,46 +347,72 @@ def draw(
         :func:`parameter_names`, instead of drawing them (``rngs`` and
         ``sizes`` are then ignored).  A sensitivity analysis uses this to set
         every parameter of every replication.
+
+    Notes
+    -----
+    The drawn values live in one read-only array; the per-member blocks of
+    :class:`Draws` are views of it (see :func:`_storage`).
     """
     plan = layout(ev, setting, constants, pool)
     est = plan.layout.estimates
-    low = np.array([e.low for e in est])[:, None]
-    mode = np.array([e.value for e in est])[:, None]
-    high = np.array([e.high for e in est])[:, None]
+    P = len(est)
+    bounds = (
+        np.array([e.low for e in est])[:, None],
+        np.array([e.value for e in est])[:, None],
+        np.array([e.high for e in est])[:, None],
+    )
+    rows, used = _storage(plan)
     if uniforms is not None:
-        if uniforms.shape[0] != len(est):
-            raise ValueError(f"uniforms have {uniforms.shape[0]} rows for {len(est)} parameters")
-        values = triangular(uniforms, low, mode, high)
+        if uniforms.shape[0] != P:
+            raise ValueError(f"uniforms have {uniforms.shape[0]} rows for {P} parameters")
+        values = np.empty((P, uniforms.shape[1]))
+        _fill(values, slice(None), uniforms, bounds, rows, used)
     else:
-        blocks = [
-            triangular(rng.random((len(est), size)), low, mode, high) for rng, size in zip(rngs, sizes, strict=True)
-        ]
-        values = np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
+        values = np.empty((P, int(sum(sizes))))
+        buffer = np.empty(P * max(sizes, default=0))
+        start = 0
+        for rng, size in zip(rngs, sizes, strict=True):
+            u = buffer[: P * size].reshape(P, size)
+            rng.random(out=u)  # the same stream as rng.random((P, size))
+            _fill(values, slice(start, start + size), u, bounds, rows, used)
+            start += size
+    values[rows[np.setdiff1d(np.arange(P), used)]] = np.nan
+    values.setflags(write=False)
     R = values.shape[1]
-    n = len(setting.members)
+    n, D = plan.pos.shape
+    block = [values[k * n : (k + 1) * n] for k in range(2 * D, 2 * D + 4)]
+
+    def at(k: int) -> FloatArray:
+        """Return the drawn values of parameter ``k`` (a view)."""
+        row: FloatArray = values[rows[k]]
+        return row
+
     has_gain = plan.gain >= 0
     gain = np.zeros((n, R))
-    gain[has_gain] = values[plan.gain[has_gain]]
+    for member in np.flatnonzero(has_gain):
+        gain[member] = at(plan.gain[member])
     outside = np.zeros((n, R))
     for i, opts in enumerate(plan.options):
         for k, relevance in opts:
-            np.maximum(outside[i], values[k] * relevance, out=outside[i])
-    has_effect = plan.effects >= 0
+            np.maximum(outside[i], at(k) * relevance, out=outside[i])
+    moved = tuple(int(k) for k in np.flatnonzero(plan.effects >= 0))
     effects = np.zeros((len(plan.effects), R))
-    effects[has_effect] = values[plan.effects[has_effect]]
+    for k in moved:
+        effects[k] = at(plan.effects[k])
     prop = ev.proposal(setting.proposal)
     return Draws(
-        pos=values[plan.pos],
-        sal=values[plan.sal],
-        cap=values[plan.cap],
-        sov=values[plan.sov],
-        rho=values[plan.rho],
-        tau=values[plan.tau],
+        pos=values[: n * D].reshape(n, D, R),
+        sal=values[n * D : 2 * n * D].reshape(n, D, R),
+        cap=block[0],
+        sov=block[1],
+        rho=block[2],
+        tau=block[3],
         gain=gain,
         has_gain=has_gain,
         outside=outside,
         effects=effects,
-        cost=values[plan.cost],
-        rivals=[[(j, values[k]) for j, k in row] for row in plan.rivals],
-        admission=_admission_scores(ev, setting, plan, values) if prop.kind == "admission" else {},
+        moved=moved,
+        cost=at(plan.cost),
+        rivals=[[(j, at(k)) for j, k in row] for row in plan.rivals],
+        admission=_admission_scores(ev, setting, plan, at, R) if prop.kind == "admission" else {},
     )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from sim.constants import ModelConstants
 from sim.draws import Setting
 from sim.evidence import Citation, Evidence
@@ -70,7 +68,7 @@ def _reason(ev: Evidence, model: SummitModel, i: int, term: str) -> tuple[str, t
     assert d is not None
     if term == "policy":
         contrib = policy_by_dimension(d, i, model.depth)[:, 0]
-        k = int(np.argmax(np.abs(contrib)))
+        k = max(d.moved, key=lambda m: abs(contrib[m]))  # the policy term is the largest, so the proposal moves some
         dim = ev.dimension_ids[k]
         pos = params[f"positions.{dim}"]
         eff = prop.effects.get(dim)

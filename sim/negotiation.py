@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -107,25 +108,39 @@ def side_payments(
         price = np.where(target, margin - utility + eps, np.inf)
         new_stance = Stance.SUPPORT
     price[sponsor] = np.inf
-    order = np.argsort(price, axis=0, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(n)[:, None].repeat(R, axis=1), axis=0)
-    sorted_price = np.take_along_axis(price, order, axis=0)
-    cumulative = np.cumsum(np.where(np.isfinite(sorted_price), sorted_price, np.inf), axis=0)
     pay = np.zeros((n, R))
     feasible = np.zeros(R, dtype=bool)
-    # Prices are positive, so the cumulative cost only grows with k: a replication
-    # that cannot afford its k cheapest hold-outs cannot afford more, and drops out.
-    active = np.ones(R, dtype=bool)
-    for k in range(1, n + 1):
-        active &= ~feasible & (cumulative[k - 1] <= budget)
-        cols = np.flatnonzero(active)
+    # Buy hold-outs cheapest first (ties: the lower index first).  Prices are
+    # positive, so the cumulative cost only grows: a replication that cannot
+    # afford its k cheapest hold-outs cannot afford more, and drops out, as does
+    # one whose purchase already succeeded.  The working arrays hold only the
+    # replications still in play, ``cols``.
+    cols = np.arange(R)
+    left = price.copy()  # prices of the hold-outs not yet bought
+    chosen = np.zeros((n, R), dtype=bool)
+    cumulative = np.zeros(R)
+    work: tuple[npt.NDArray[Any], ...] = (cols, left, chosen, cumulative, budget, price, stances, capability)
+    for _ in range(n):
+        cols, left, chosen, cumulative, bud, prices, held, cap = work
+        cheapest = (np.argmin(left, axis=0), np.arange(cols.size))
+        cost = left[cheapest]
+        cumulative += cost
+        chosen[cheapest] = np.isfinite(cost)
+        left[cheapest] = np.inf
+        cols, left, chosen, cumulative, bud, prices, held, cap = work = _columns(cumulative <= bud, *work)
         if cols.size == 0:
             break
-        chosen = (rank[:, cols] < k) & np.isfinite(price[:, cols])
-        flipped = np.where(chosen, new_stance, stances[:, cols]).astype(np.int8)
-        ok = rule.adopted(flipped, capability[:, cols])
-        bought = cols[ok]
-        pay[:, bought] = np.where(chosen[:, ok], price[:, bought], 0.0)
-        feasible[bought] = True
+        flipped = np.where(chosen, new_stance, held).astype(np.int8)
+        ok = rule.adopted(flipped, cap)
+        pay[:, cols[ok]] = np.where(chosen[:, ok], prices[:, ok], 0.0)
+        feasible[cols[ok]] = True
+        work = _columns(~ok, *work)
     return pay, feasible
+
+
+def _columns(keep: BoolArray, *arrays: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], ...]:
+    """Restrict the arrays to the replications (last axis) in ``keep``; return them as they are when all stay."""
+    if keep.all():
+        return arrays
+    index = np.flatnonzero(keep)
+    return tuple(np.take(a, index, axis=-1) for a in arrays)

@@ -52,7 +52,7 @@ import numpy.typing as npt
 
 from sim.draws import Draws
 
-__all__ = ["TERMS", "outsider_utility", "policy_by_dimension", "utility_terms"]
+__all__ = ["TERMS", "outsider_utility", "policy", "policy_by_dimension", "utility_terms"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -60,11 +60,31 @@ TERMS = ("policy", "gain", "relative_gains", "sovereignty", "outside_option", "a
 """Names of the utility terms, in the order of the equation."""
 
 
-def policy_by_dimension(d: Draws, i: int, depth: FloatArray) -> FloatArray:
-    """Policy term of member ``i`` split by dimension, shape ``(D, R)``."""
-    x = d.pos[i]
-    out: FloatArray = d.sal[i] * (np.abs(x) - np.abs(x - depth * d.effects))
+def _policy_on(d: Draws, i: int, k: int, depth: FloatArray) -> FloatArray:
+    r"""Policy term of member ``i`` on dimension ``k``: :math:`s_{ik} (|x_{ik}| - |x_{ik} - \delta e_k|)`."""
+    x = d.pos[i, k]
+    out: FloatArray = d.sal[i, k] * (np.abs(x) - np.abs(x - depth * d.effects[k]))
     return out
+
+
+def policy_by_dimension(d: Draws, i: int, depth: FloatArray) -> FloatArray:
+    """Policy term of member ``i`` split by dimension, shape ``(D, R)``; zero on those the proposal does not move."""
+    out = np.zeros((d.effects.shape[0], *depth.shape))
+    for k in d.moved:
+        out[k] = _policy_on(d, i, k, depth)
+    return out
+
+
+def policy(d: Draws, i: int, depth: FloatArray) -> FloatArray:
+    """Policy term of member ``i``, summed over the dimensions the proposal moves.
+
+    On the other dimensions :math:`|x| - |x - 0|` is exactly zero, so they are
+    not evaluated (nor are their positions and saliences drawn).
+    """
+    total = np.zeros_like(depth)
+    for k in d.moved:
+        total += _policy_on(d, i, k, depth)
+    return total
 
 
 def _rival_advantage(d: Draws, i: int, own: FloatArray) -> FloatArray:
@@ -101,7 +121,7 @@ def utility_terms(
         which replications that actor is part of the proposal.
     """
     terms = {
-        "policy": policy_by_dimension(d, i, depth).sum(axis=0),
+        "policy": policy(d, i, depth),
         "gain": depth * d.gain[i],
         "relative_gains": -d.rho[i] * depth * _rival_advantage(d, i, d.gain[i]),
         "sovereignty": -d.sov[i] * d.cost * depth,

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from sim.constants import ModelConstants
-from sim.draws import Setting, triangular
+from sim.draws import Setting, draw, parameter_names, triangular
 from sim.ensemble import run_ensemble
 from sim.evidence import Evidence, load_evidence
 from sim.explain import narrate, render
-from sim.model import Outcome, SummitModel
-from sim.negotiation import Concession, chair_for, chair_order
+from sim.model import Outcome, SummitModel, package_pool
+from sim.negotiation import Concession, chair_for, chair_order, side_payments
 from sim.rules import ConsensusMinusOne, QualifiedMajority, ScoConsensus, SimpleMajority, Stance, Unanimity
 
 SCO10 = load_evidence().stage("SCO-10").members
@@ -84,6 +84,76 @@ def test_triangular_draws_have_the_right_mean() -> None:
     assert x.max() <= 1.0
     assert x.mean() == pytest.approx(0.4, abs=3 * math.sqrt(1 / 18 * (1 - 0.2 + 0.04) / 400_000) * 3)
     assert np.all(triangular(u[:5], np.array(0.3), np.array(0.3), np.array(0.3)) == 0.3)
+
+
+@pytest.mark.parametrize(("proposal", "year"), [("fta", 2024), ("extremism_convention", 2017), ("admission", 2016)])
+def test_draws_are_the_direct_transform_of_one_block_of_uniforms(evidence: Evidence, proposal: str, year: int) -> None:
+    """Tiles, storage order and skipped parameters change no value: each used parameter is F^-1 of its own uniform."""
+    members = SCO10 if year >= 2024 else SCO10[: 8 if year >= 2017 else 6]
+    setting = Setting(members, proposal, year, ("india", "pakistan") if proposal == "admission" else ())
+    constants, pool = ModelConstants(), package_pool(evidence, setting)
+    names = parameter_names(evidence, setting, constants, pool)
+    d = draw(evidence, setting, [np.random.default_rng(5)], [3000], constants, pool)
+    bounds = np.array([(e.low, e.value, e.high) for _, e in names])
+    expected = triangular(np.random.default_rng(5).random((len(names), 3000)), *bounds.T[:, :, None])
+    row = {name: k for k, (name, _) in enumerate(names)}
+    dims = evidence.dimension_ids
+    moved = {dims[k] for k in d.moved}
+    assert moved == set(evidence.proposal(proposal).effects)
+    for i, m in enumerate(members):
+        for k, dim in enumerate(dims):
+            for field, values in (("positions", d.pos), ("salience", d.sal)):
+                if dim in moved:
+                    assert np.array_equal(values[i, k], expected[row[f"{m}.{field}.{dim}"]])
+                else:  # not used by the utility, so not transformed
+                    assert np.isnan(values[i, k]).all()
+        assert np.array_equal(d.cap[i], expected[row[f"{m}.capability"]])
+        assert np.array_equal(d.tau[i], expected[row[f"{m}.objection_threshold"]])
+    assert np.array_equal(d.cost, expected[row["proposal.sovereignty_cost"]])
+    assert not d.pos.flags.writeable
+
+
+def _side_payments_one_by_one(rule, stances, utility, tau, budget, capability, sponsor, margin):
+    """Reference: each replication on its own, hold-outs bought cheapest first (stable) until the rule is met."""
+    n, R = stances.shape
+    pay, feasible = np.zeros((n, R)), np.zeros(R, dtype=bool)
+    for r in range(R):
+        if rule.counts_objections:
+            held, new = stances[:, r] == Stance.OBJECT, Stance.ABSTAIN
+            price = [-tau[i, r] - utility[i, r] + 1e-6 if held[i] else math.inf for i in range(n)]
+        else:
+            held, new = stances[:, r] != Stance.SUPPORT, Stance.SUPPORT
+            price = [margin - utility[i, r] + 1e-6 if held[i] else math.inf for i in range(n)]
+        price[sponsor] = math.inf
+        flipped, total = stances[:, r].copy(), 0.0
+        for i in sorted(range(n), key=lambda i: price[i]):
+            total += price[i]
+            if not total <= budget[r]:
+                break
+            flipped[i] = new
+            if rule.adopted(flipped[:, None], capability[:, r : r + 1])[0]:
+                pay[:, r] = np.where(flipped != stances[:, r], price, 0.0)
+                feasible[r] = True
+                break
+    return pay, feasible
+
+
+@pytest.mark.parametrize(
+    "rule", [ScoConsensus(), Unanimity(), ConsensusMinusOne(), SimpleMajority()], ids=lambda r: type(r).__name__
+)
+def test_side_payments_match_one_replication_at_a_time(rule) -> None:
+    rng = np.random.default_rng(11)
+    n, R = 7, 4000
+    stances = rng.integers(0, 4, size=(n, R)).astype(np.int8)
+    utility = rng.normal(-0.3, 0.4, size=(n, R))
+    tau = rng.uniform(0.0, 0.4, size=(n, R))
+    budget = rng.uniform(0.0, 1.5, size=R)
+    capability = rng.uniform(0.5, 2.0, size=(n, R))
+    got = side_payments(rule, stances, utility, tau, budget, capability, 2, 0.05)
+    want = _side_payments_one_by_one(rule, stances, utility, tau, budget, capability, 2, 0.05)
+    assert np.array_equal(got[1], want[1])
+    assert np.array_equal(got[0], want[0])
+    assert 0.05 < want[1].mean() < 0.95  # both kinds of replication occur
 
 
 # --- (b) reproducibility --------------------------------------------------------------------------------------
