@@ -9,6 +9,10 @@ prints:
   replications consume, from the same generators (one per chunk, seeded by
   spawn key) in the same amounts.  No design that draws every parameter of
   every replication can beat it;
+- the *draws*: the rate of :func:`sim.draws.draw` alone (uniforms, inverse-CDF
+  transform, storage), that is, of this model with a negotiation that costs
+  nothing.  Its ratio to the floor, the *ceiling*, bounds the floor ratio that
+  any negotiation can reach on top of these draws;
 - the same decision the idiomatic Mesa way: one small model per replication
   (``SummitModel`` with ``R = 1``, the same semantics) through
   :func:`mesa.batch_run`, and the ratio between the two;
@@ -36,13 +40,13 @@ import mesa
 import numpy as np
 
 from sim.constants import ModelConstants
-from sim.draws import Setting, parameter_names
-from sim.ensemble import CHUNK_SIZE, chunk_sizes, run_ensemble
+from sim.draws import Setting, draw, parameter_names
+from sim.ensemble import BATCH_CHUNKS, CHUNK_SIZE, chunk_sizes, run_ensemble
 from sim.evidence import Evidence, load_evidence
 from sim.model import SummitModel, package_pool
 from sim.synthetic import synthetic_members
 
-__all__ = ["batch_run_rate", "floor_rate", "main"]
+__all__ = ["batch_run_rate", "draw_rate", "ensemble_rate", "floor_rate", "main"]
 
 SIZES = (10**4, 10**5, 10**6, 10**7)
 PROPOSAL = "fta"
@@ -72,6 +76,20 @@ def floor_rate(ev: Evidence, setting: Setting, replications: int, repeat: int, s
             np.random.default_rng(seq).random((n_params, size))
 
     return replications / _best(repeat, draw_only)
+
+
+def draw_rate(ev: Evidence, setting: Setting, replications: int, repeat: int, seed: int = 1) -> float:
+    """Replications per second of the draws alone (no negotiation), batched as an ensemble batches them."""
+    constants, pool = ModelConstants(), package_pool(ev, setting)
+    sizes = chunk_sizes(replications, CHUNK_SIZE)
+
+    def draws_only() -> None:
+        seqs = np.random.SeedSequence(seed).spawn(len(sizes))
+        for b in range(0, len(sizes), BATCH_CHUNKS):
+            rngs = [np.random.default_rng(s) for s in seqs[b : b + BATCH_CHUNKS]]
+            draw(ev, setting, rngs, sizes[b : b + BATCH_CHUNKS], constants, pool)
+
+    return replications / _best(repeat, draws_only)
 
 
 def batch_run_rate(ev: Evidence, setting: Setting, replications: int) -> float:
@@ -105,13 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     setting = Setting(stage.members, PROPOSAL, stage.year)
     sizes = [r for r in SIZES if r <= args.max_replications] or [args.max_replications]
     print(f"SCO-10 ({len(stage.members)} members, {stage.year}), proposal {PROPOSAL}, full negotiation, one core")
-    print(f"{'replications':>14} {'decisions/s':>14} {'floor/s':>14} {'floor ratio':>12}")
+    head = ("replications", "decisions/s", "draws/s", "floor/s", "floor ratio", "ceiling")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(head, (14, 14, 14, 14, 12, 8), strict=True)))
     rate = floor = 0.0
     for size in sizes:
         repeat = args.repeat if size < 10**7 else 1
         rate = ensemble_rate(ev, setting, size, repeat)
+        draws = draw_rate(ev, setting, size, repeat)
         floor = floor_rate(ev, setting, size, repeat)
-        print(f"{size:>14,} {rate:>14,.0f} {floor:>14,.0f} {rate / floor:>12.3f}")
+        print(f"{size:>14,} {rate:>14,.0f} {draws:>14,.0f} {floor:>14,.0f} {rate / floor:>12.3f} {draws / floor:>8.3f}")
     peak = peak_mib()  # the largest ensemble is the peak of interest; later cases have their own sizes
     mesa_rate = batch_run_rate(ev, setting, args.batch_run)
     print(f"mesa.batch_run, one model per replication ({args.batch_run} replications): {mesa_rate:,.0f} decisions/s")

@@ -15,6 +15,10 @@ uniform variate ``u``:
 All uniforms of a chunk come from a single ``rng.random((P, R))`` call, in a
 fixed parameter order, so a chunk's draws depend only on its seed.  Nothing
 after the draw is random: the negotiation is a deterministic function of them.
+
+Positions and saliences on the dimensions a proposal does not move do not
+enter the utility (their policy term is exactly zero): their uniforms keep
+their place in the stream, but they are not transformed.
 """
 
 from __future__ import annotations
