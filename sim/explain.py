@@ -68,7 +68,9 @@ def _reason(ev: Evidence, model: SummitModel, i: int, term: str) -> tuple[str, t
     assert d is not None
     if term == "policy":
         contrib = policy_by_dimension(d, i, model.depth)[:, 0]
-        k = max(d.moved, key=lambda m: abs(contrib[m]))  # the policy term is the largest, so the proposal moves some
+        if not d.moved:
+            return "the proposal moves no policy dimension", ()
+        k = max(d.moved, key=lambda m: abs(contrib[m]))
         dim = ev.dimension_ids[k]
         pos = params[f"positions.{dim}"]
         eff = prop.effects.get(dim)

@@ -15,6 +15,7 @@ from sim.explain import narrate, render
 from sim.model import Outcome, SummitModel, package_pool
 from sim.negotiation import Concession, chair_for, chair_order, side_payments
 from sim.rules import ConsensusMinusOne, QualifiedMajority, ScoConsensus, SimpleMajority, Stance, Unanimity
+from sim.utility import policy, policy_by_dimension
 
 SCO10 = load_evidence().stage("SCO-10").members
 
@@ -111,6 +112,19 @@ def test_draws_are_the_direct_transform_of_one_block_of_uniforms(evidence: Evide
         assert np.array_equal(d.tau[i], expected[row[f"{m}.objection_threshold"]])
     assert np.array_equal(d.cost, expected[row["proposal.sovereignty_cost"]])
     assert not d.pos.flags.writeable
+
+
+@pytest.mark.parametrize("proposal", ["fta", "shanghai_convention", "sco_university"])
+def test_policy_term_sums_the_moved_dimensions(evidence: Evidence, proposal: str) -> None:
+    setting = Setting(SCO10, proposal, 2024)
+    d = draw(evidence, setting, [np.random.default_rng(9)], [500], ModelConstants())
+    depth = np.full(500, 0.75)
+    assert len(d.moved) == len(evidence.proposal(proposal).effects)
+    for i in range(len(SCO10)):
+        by_dim = policy_by_dimension(d, i, depth)
+        assert np.isfinite(by_dim).all()
+        assert not by_dim[[k for k in range(by_dim.shape[0]) if k not in d.moved]].any()
+        assert np.array_equal(policy(d, i, depth), by_dim.sum(axis=0))
 
 
 def _side_payments_one_by_one(rule, stances, utility, tau, budget, capability, sponsor, margin):
