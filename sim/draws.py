@@ -300,8 +300,8 @@ def _fill(
         values[rows[p], cols] = triangular(x, low[p], mode[p], high[p], out=x, scratch=scratch[: p.size])
 
 
-def _storage(plan: _Plan) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Where each parameter is stored, and which parameters the decision uses.
+def _storage(plan: _Plan) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Where each parameter is stored, and which parameters the decision uses and does not use.
 
     Returns
     -------
@@ -311,9 +311,9 @@ def _storage(plan: _Plan) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
         relative-gains concerns and thresholds take the first rows, in that
         order, so that :class:`Draws` holds them as views; the other
         parameters follow in draw order.
-    used
-        The parameters that enter the utility: all but the positions and
-        saliences on dimensions the proposal does not move.
+    used, unused
+        The parameters that enter the utility, and the others: the positions
+        and saliences on dimensions the proposal does not move.
     """
     first = np.concatenate([plan.pos.ravel(), plan.sal.ravel(), plan.cap, plan.sov, plan.rho, plan.tau])
     P = len(plan.layout.estimates)
@@ -322,7 +322,7 @@ def _storage(plan: _Plan) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
     rows[order] = np.arange(P)
     still = plan.effects < 0
     unused = np.concatenate([plan.pos[:, still].ravel(), plan.sal[:, still].ravel()])
-    return rows, np.setdiff1d(np.arange(P), unused)
+    return rows, np.setdiff1d(np.arange(P), unused), unused
 
 
 def draw(
@@ -365,7 +365,7 @@ def draw(
         np.array([e.value for e in est])[:, None],
         np.array([e.high for e in est])[:, None],
     )
-    rows, used = _storage(plan)
+    rows, used, unused = _storage(plan)
     if uniforms is not None:
         if uniforms.shape[0] != P:
             raise ValueError(f"uniforms have {uniforms.shape[0]} rows for {P} parameters")
@@ -380,7 +380,7 @@ def draw(
             rng.random(out=u)  # the same stream as rng.random((P, size))
             _fill(values, slice(start, start + size), u, bounds, rows, used)
             start += size
-    values[rows[np.setdiff1d(np.arange(P), used)]] = np.nan
+    values[rows[unused]] = np.nan
     values.setflags(write=False)
     R = values.shape[1]
     n, D = plan.pos.shape
